@@ -1,0 +1,2 @@
+//! Schema-directed MessagePack encoding of [`crate::Value`], the form of every
+//! DynamicValue Terraform sends and expects.

@@ -1,0 +1,1 @@
+//! The `alicr` provider: configuration, resources, data sources and functions.
