@@ -11,17 +11,21 @@
 //! # Layout
 //!
 //! - [`types`], [`value`], [`msgpack`], [`json`]: the cty type system and its two
-//!   wire forms.
+//!   wire forms, with [`codec`] (their shared error) and [`number`] (exact
+//!   number text and wire forms).
 //! - [`path`], [`diagnostics`]: attribute paths and user-facing messages.
 //! - [`schema`], [`validators`], [`timeouts`], [`private`]: what a resource
 //!   declares.
 //! - [`resource`], [`data_source`], [`function`], [`provider`]: the traits provider
 //!   code implements.
-//! - [`plan`], [`consistency`], [`server`]: the engine behind the protocol.
+//! - [`plan`], [`consistency`], [`server`]: the engine behind the protocol, with
+//!   [`validate`] (configuration checks) and [`shape`] (completing values to
+//!   the schema's shape).
 //!
 //! Nothing here names a cloud service or a gRPC type; the `alicr-protocol` crate
 //! translates between these types and tfplugin6.
 
+pub mod codec;
 pub mod consistency;
 pub mod context;
 pub mod data_source;
@@ -29,6 +33,7 @@ pub mod diagnostics;
 pub mod function;
 pub mod json;
 pub mod msgpack;
+pub mod number;
 pub mod path;
 pub mod plan;
 pub mod private;
@@ -36,8 +41,10 @@ pub mod provider;
 pub mod resource;
 pub mod schema;
 pub mod server;
+pub mod shape;
 pub mod timeouts;
 pub mod types;
+pub mod validate;
 pub mod validators;
 pub mod value;
 

@@ -145,7 +145,10 @@ pub trait Resource: Send + Sync + 'static {
 
     /// Converts state from an older schema version to the current schema's
     /// shape. The default accepts state as it is when the version matches.
-    fn upgrade_state(&self, request: UpgradeStateRequest) -> Result<serde_json::Value, Diagnostics> {
+    fn upgrade_state(
+        &self,
+        request: UpgradeStateRequest,
+    ) -> Result<serde_json::Value, Diagnostics> {
         if request.version == self.schema().version {
             Ok(request.raw_state)
         } else {

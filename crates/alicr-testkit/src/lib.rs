@@ -7,5 +7,5 @@
 pub mod emulator;
 pub mod terraform;
 
-pub use emulator::TestEmulator;
+pub use emulator::{TestEmulator, REQUIRED_PROVIDERS};
 pub use terraform::{Output, Workspace};

@@ -1,0 +1,9 @@
+data "alicr_repository" "app" {
+  instance_id = "cri-exampleinstance1"
+  namespace   = "platform"
+  name        = "app"
+}
+
+output "app_repo_id" {
+  value = data.alicr_repository.app.repo_id
+}

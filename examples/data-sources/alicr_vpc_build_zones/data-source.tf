@@ -1,0 +1,7 @@
+data "alicr_vpc_build_zones" "here" {
+  region = "cn-hangzhou"
+}
+
+output "zones" {
+  value = data.alicr_vpc_build_zones.here.zone_ids
+}
