@@ -1,14 +1,38 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Terraform's plugin protocol 6 (tfplugin6, minor 6.8) and the go-plugin
+//! process contract, served from an [`alicr_framework::Provider`].
+//!
+//! A provider binary's `main` needs two calls:
+//!
+//! ```no_run
+//! # use std::sync::Arc;
+//! # async fn run(provider: Arc<dyn alicr_framework::Provider>) -> std::process::ExitCode {
+//! alicr_protocol::logging::init();
+//! let options = alicr_protocol::ServeOptions::from_args("registry.terraform.io/alicr/alicr");
+//! alicr_protocol::exit_code(alicr_protocol::serve(provider, options).await)
+//! # }
+//! ```
+//!
+//! # Layout
+//!
+//! - [`proto`]: code generated from `proto/` (tfplugin6 and go-plugin's services).
+//! - [`convert`]: framework types to and from protobuf messages.
+//! - [`service`]: the `tfplugin6.Provider` service, one translation per RPC.
+//! - [`plugin_services`]: go-plugin's controller, stdio and broker services.
+//! - [`handshake`], [`listener`], [`tls`], [`server`]: the process contract
+//!   (magic cookie, unix socket, AutoMTLS, handshake line, debug mode).
+//! - [`logging`]: JSON log lines on stderr in the shape Terraform parses.
+//!
+//! This crate contains no provider logic. Every decision about values, plans and
+//! diagnostics is made by [`alicr_framework::server::ProviderServer`].
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod convert;
+pub mod handshake;
+pub mod listener;
+pub mod logging;
+pub mod plugin_services;
+pub mod proto;
+pub mod server;
+pub mod service;
+pub mod tls;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use server::{exit_code, plugin_router, serve, ServeError, ServeOptions};

@@ -65,10 +65,12 @@ impl ProviderServer {
         response
             .diagnostics
             .extend(to_diagnostics(Phase::Read, type_name, violations));
+        // Decimal strings, as for ReadResource: Terraform 1.11 compares refreshed
+        // outputs with stored ones and reports a number decoded from msgpack as changed.
         match encode_value(
             &state,
             &entry.ty,
-            NumberEncoding::Standard,
+            NumberEncoding::DecimalString,
             "data source state",
         ) {
             Ok(state) => response.state = Some(state),
