@@ -1,0 +1,427 @@
+//! `alicr_build_rule`: an image build rule of a repository (which branch or
+//! tag builds which image tag, from which Dockerfile, for which platforms).
+//! The API has no Get, so reads list the repository's rules and find the ID.
+//! Creates and deletes on one repository run one at a time in this process.
+//! That avoids the API's conflicts between parallel changes, and it lets a
+//! create whose reply was lost adopt the rule it made instead of making a
+//! second one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use alicr_client::model::{BuildRule, BuildRuleSpec};
+use alicr_framework::resource::{
+    CreateRequest, DeleteRequest, ImportStateRequest, ReadRequest, StateResponse, UpdateRequest,
+};
+use alicr_framework::validators::{OneOf, StringCheck};
+use alicr_framework::{Attribute, Block, Diagnostic, Diagnostics, Resource, Schema, Type, Value};
+use async_trait::async_trait;
+
+use super::common::{self, Poll};
+use super::timeouts::{self, Defaults, Operation};
+use crate::provider::{api, client};
+
+const DEFAULTS: Defaults = Defaults {
+    create: Duration::from_secs(5 * 60),
+    update: Duration::from_secs(5 * 60),
+    delete: Duration::from_secs(5 * 60),
+};
+
+/// Platforms `CreateRepoBuildRule` accepts.
+pub const PLATFORMS: &[&str] = &[
+    "linux/amd64",
+    "linux/arm64",
+    "linux/386",
+    "linux/arm/v7",
+    "linux/arm/v6",
+];
+
+/// The `alicr_build_rule` resource type.
+#[derive(Debug, Default)]
+pub struct BuildRuleResource;
+
+fn platform_check(value: &str) -> Result<(), String> {
+    if PLATFORMS.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "platforms contains {value:?}, but each platform must be one of: {}.",
+            PLATFORMS.join(", ")
+        ))
+    }
+}
+
+fn schema() -> Schema {
+    let block = Block::new()
+        .description("An image build rule: pushes to a branch or tag build an image with the given tag. Import with `<instance_id>:<repo_id>:<build_rule_id>`.")
+        .attribute(Attribute::string("id").computed().use_state_for_unknown().description("`<instance_id>:<repo_id>:<build_rule_id>`."))
+        .attribute(Attribute::string("instance_id").required().force_new().description("Container Registry instance, `cri-...`."))
+        .attribute(Attribute::string("repo_id").required().force_new().description("Image repository, `crr-...`."))
+        .attribute(Attribute::string("push_type").required().validator(OneOf(&["GIT_BRANCH", "GIT_TAG"])).description("What triggers a build: `GIT_BRANCH` or `GIT_TAG`."))
+        .attribute(Attribute::string("push_name").required().description("Branch or tag name; for tags, a pattern."))
+        .attribute(Attribute::string("image_tag").required().description("Tag of the built image."))
+        .attribute(Attribute::string("dockerfile_location").default_value(Value::string("/")).description("Directory of the Dockerfile. Defaults to `/`."))
+        .attribute(Attribute::string("dockerfile_name").default_value(Value::string("Dockerfile")).description("Dockerfile name. Defaults to `Dockerfile`."))
+        .attribute(
+            Attribute::new("build_args", Type::map(Type::String))
+                .default_value(Value::Map(BTreeMap::new()))
+                .description("Build arguments, `NAME = value`."),
+        )
+        .attribute(
+            Attribute::new("platforms", Type::set(Type::String))
+                .default_value(Value::string_set(["linux/amd64"]))
+                .validator(StringCheck { check: platform_check, description: "Each must be a platform the API accepts." })
+                .description("Target platforms. Defaults to `[\"linux/amd64\"]`. Accepted: `linux/amd64`, `linux/arm64`, `linux/386`, `linux/arm/v7`, `linux/arm/v6`."),
+        )
+        .attribute(Attribute::string("build_rule_id").computed().use_state_for_unknown().description("Build rule ID, `crbr-...`."))
+        .block(timeouts::block(DEFAULTS));
+    Schema::new(0, block)
+}
+
+fn spec_from(plan: &Value) -> Result<BuildRuleSpec, Diagnostic> {
+    // Sorted by name (a BTreeMap), so the same map always sends the same list.
+    let build_args = plan
+        .get("build_args")
+        .as_string_map()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    let mut platforms = common::string_list(plan, "platforms");
+    platforms.sort();
+    Ok(BuildRuleSpec {
+        push_type: common::required_str(plan, "push_type")?,
+        push_name: common::required_str(plan, "push_name")?,
+        image_tag: common::required_str(plan, "image_tag")?,
+        dockerfile_location: common::required_str(plan, "dockerfile_location")?,
+        dockerfile_name: common::required_str(plan, "dockerfile_name")?,
+        build_args,
+        platforms,
+    })
+}
+
+fn args_map(args: &[String]) -> BTreeMap<String, String> {
+    args.iter()
+        .map(|arg| match arg.split_once('=') {
+            Some((name, value)) => (name.to_string(), value.to_string()),
+            None => (arg.clone(), String::new()),
+        })
+        .collect()
+}
+
+fn rule_state(base: &Value, instance_id: &str, repo_id: &str, rule: BuildRule) -> Value {
+    Value::object([
+        (
+            "id",
+            Value::string(format!("{instance_id}:{repo_id}:{}", rule.build_rule_id)),
+        ),
+        ("instance_id", Value::string(instance_id)),
+        ("repo_id", Value::string(repo_id)),
+        (
+            "push_type",
+            Value::string(rule.push_type.to_ascii_uppercase()),
+        ),
+        ("push_name", Value::string(rule.push_name)),
+        ("image_tag", Value::string(rule.image_tag)),
+        (
+            "dockerfile_location",
+            Value::string(rule.dockerfile_location),
+        ),
+        ("dockerfile_name", Value::string(rule.dockerfile_name)),
+        ("build_args", Value::string_map(args_map(&rule.build_args))),
+        ("platforms", Value::string_set(rule.platforms)),
+        ("build_rule_id", Value::string(rule.build_rule_id)),
+        ("timeouts", base.get("timeouts").clone()),
+    ])
+}
+
+/// True when a listed rule has exactly these settings, ignoring the order of
+/// build arguments and platforms.
+fn same_rule(rule: &BuildRule, spec: &BuildRuleSpec) -> bool {
+    let sorted = |items: &[String]| {
+        let mut items = items.to_vec();
+        items.sort();
+        items
+    };
+    rule.push_type.eq_ignore_ascii_case(&spec.push_type)
+        && rule.push_name == spec.push_name
+        && rule.image_tag == spec.image_tag
+        && rule.dockerfile_location == spec.dockerfile_location
+        && rule.dockerfile_name == spec.dockerfile_name
+        && sorted(&rule.build_args) == sorted(&spec.build_args)
+        && sorted(&rule.platforms) == sorted(&spec.platforms)
+}
+
+/// Returns the lock of one repository (see the module documentation).
+fn repo_lock(instance_id: &str, repo_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let locks = LOCKS.get_or_init(Default::default);
+    let mut map = locks
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    map.entry(format!("{instance_id}:{repo_id}"))
+        .or_default()
+        .clone()
+}
+
+async fn create_rule(request: &CreateRequest) -> Result<Value, Diagnostic> {
+    let client = client(&request.ctx)?;
+    let plan = &request.planned_state;
+    let (instance_id, repo_id) = (
+        common::required_str(plan, "instance_id")?,
+        common::required_str(plan, "repo_id")?,
+    );
+    let spec = spec_from(plan)?;
+    let ctx = &request.ctx;
+    let what = format!("create a build rule in repository {repo_id}");
+
+    let lock = repo_lock(&instance_id, &repo_id);
+    let _serialized = lock.lock().await;
+    let before = api::list_build_rules(ctx, &client, &instance_id, &repo_id)
+        .await
+        .map_err(|e| common::api_diagnostic(&what, &e))?
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "Repository not found",
+                format!("Repository {repo_id} does not exist in instance {instance_id}. Check repo_id (the alicr_repository data source returns it)."),
+            )
+            .with_attribute(alicr_framework::AttributePath::root("repo_id"))
+        })?;
+
+    let rule_id = match api::create_build_rule(ctx, &client, &instance_id, &repo_id, &spec).await {
+        Ok(id) => id,
+        Err(error) if error.may_have_been_applied() => {
+            tracing::warn!(%instance_id, %repo_id, "CreateRepoBuildRule may have been applied; looking for the rule it made");
+            let after = api::list_build_rules(ctx, &client, &instance_id, &repo_id)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            let adopted = after.into_iter().find(|rule| {
+                same_rule(rule, &spec)
+                    && !before
+                        .iter()
+                        .any(|old| old.build_rule_id == rule.build_rule_id)
+            });
+            adopted
+                .map(|rule| rule.build_rule_id)
+                .ok_or_else(|| common::api_diagnostic(&what, &error))?
+        }
+        Err(error) => return Err(common::api_diagnostic(&what, &error)),
+    };
+
+    let timeout = timeouts::get(&request.config, Operation::Create, DEFAULTS);
+    let rule = wait_listed(request, &client, &instance_id, &repo_id, &rule_id, timeout).await?;
+    Ok(rule_state(plan, &instance_id, &repo_id, rule))
+}
+
+async fn wait_listed(
+    request: &CreateRequest,
+    client: &alicr_client::CrClient,
+    instance_id: &str,
+    repo_id: &str,
+    rule_id: &str,
+    timeout: Duration,
+) -> Result<BuildRule, Diagnostic> {
+    let ctx = &request.ctx;
+    let what = format!("build rule {rule_id} to be listed");
+    common::poll_until(ctx, timeout, || async {
+        let rules = api::list_build_rules(ctx, client, instance_id, repo_id)
+            .await?
+            .unwrap_or_default();
+        Ok(
+            match rules.into_iter().find(|r| r.build_rule_id == rule_id) {
+                Some(rule) => Poll::Done(rule),
+                None => Poll::Pending("not listed yet".to_string()),
+            },
+        )
+    })
+    .await
+    .map_err(|e| common::wait_diagnostic(&what, timeout, "create", e))
+}
+
+/// Finds a rule by ID; `None` when it, its repository or its instance is gone.
+async fn find_rule(
+    ctx: &alicr_framework::Context,
+    client: &alicr_client::CrClient,
+    instance_id: &str,
+    repo_id: &str,
+    rule_id: &str,
+) -> Result<Option<BuildRule>, alicr_client::Error> {
+    let rules = api::list_build_rules(ctx, client, instance_id, repo_id)
+        .await?
+        .unwrap_or_default();
+    Ok(rules.into_iter().find(|r| r.build_rule_id == rule_id))
+}
+
+fn ids(state: &Value) -> Option<(String, String, String)> {
+    Some((
+        common::optional_str(state, "instance_id")?,
+        common::optional_str(state, "repo_id")?,
+        common::optional_str(state, "build_rule_id")?,
+    ))
+}
+
+#[async_trait]
+impl Resource for BuildRuleResource {
+    fn type_name(&self) -> &'static str {
+        "alicr_build_rule"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    async fn create(&self, request: CreateRequest) -> StateResponse {
+        match create_rule(&request).await {
+            Ok(new_state) => StateResponse {
+                new_state,
+                private: request.private,
+                ..StateResponse::default()
+            },
+            Err(d) => StateResponse {
+                diagnostics: d.into(),
+                ..StateResponse::default()
+            },
+        }
+    }
+
+    async fn read(&self, request: ReadRequest) -> StateResponse {
+        let mut response = StateResponse {
+            private: request.private.clone(),
+            ..StateResponse::default()
+        };
+        let state = &request.current_state;
+        let Some((instance_id, repo_id, rule_id)) = ids(state) else {
+            return response;
+        };
+        let client = match client(&request.ctx) {
+            Ok(client) => client,
+            Err(d) => {
+                response.diagnostics.push(d);
+                return response;
+            }
+        };
+        match find_rule(&request.ctx, &client, &instance_id, &repo_id, &rule_id).await {
+            Ok(Some(rule)) => response.new_state = rule_state(state, &instance_id, &repo_id, rule),
+            Ok(None) => {
+                tracing::info!(%instance_id, %repo_id, build_rule_id = %rule_id, "build rule is gone; removing it from state")
+            }
+            Err(e) => {
+                response.new_state = state.clone();
+                response.diagnostics.push(common::api_diagnostic(
+                    &format!("read build rule {rule_id}"),
+                    &e,
+                ));
+            }
+        }
+        response
+    }
+
+    async fn update(&self, request: UpdateRequest) -> StateResponse {
+        let result = async {
+            let client = client(&request.ctx)?;
+            let (instance_id, repo_id, rule_id) = ids(&request.prior_state).ok_or_else(|| Diagnostic::error("Missing build rule ID", "The state has no build_rule_id. This is always a bug in the provider; please report it."))?;
+            let spec = spec_from(&request.planned_state)?;
+            let what = format!("update build rule {rule_id}");
+            // The API may clear fields left out, so the whole rule is sent.
+            api::update_build_rule(
+                &request.ctx,
+                &client,
+                &instance_id,
+                &repo_id,
+                &rule_id,
+                &spec,
+            )
+            .await
+            .map_err(|e| common::api_diagnostic(&what, &e))?;
+            let rule = find_rule(&request.ctx, &client, &instance_id, &repo_id, &rule_id)
+                .await
+                .map_err(|e| common::api_diagnostic(&what, &e))?
+                .ok_or_else(|| Diagnostic::error("Build rule vanished", format!("Build rule {rule_id} disappeared during the update; run plan to recreate it.")))?;
+            Ok::<Value, Diagnostic>(rule_state(
+                &request.planned_state,
+                &instance_id,
+                &repo_id,
+                rule,
+            ))
+        };
+        match result.await {
+            Ok(new_state) => StateResponse {
+                new_state,
+                private: request.private,
+                ..StateResponse::default()
+            },
+            Err(d) => StateResponse {
+                new_state: request.prior_state,
+                private: request.private,
+                diagnostics: d.into(),
+            },
+        }
+    }
+
+    async fn delete(&self, request: DeleteRequest) -> Diagnostics {
+        let Some((instance_id, repo_id, rule_id)) = ids(&request.prior_state) else {
+            return Diagnostics::new();
+        };
+        let client = match client(&request.ctx) {
+            Ok(client) => client,
+            Err(d) => return d.into(),
+        };
+        let lock = repo_lock(&instance_id, &repo_id);
+        let _serialized = lock.lock().await;
+        match api::delete_build_rule(&request.ctx, &client, &instance_id, &repo_id, &rule_id).await
+        {
+            Ok(()) => Diagnostics::new(),
+            Err(e) => common::api_diagnostic(&format!("delete build rule {rule_id}"), &e).into(),
+        }
+    }
+
+    async fn import_state(&self, request: ImportStateRequest) -> StateResponse {
+        let mut response = StateResponse::default();
+        match common::parse_import_id(&request.id, &["instance_id", "repo_id", "build_rule_id"]) {
+            Ok(parts) => {
+                response.new_state = Value::object([
+                    ("id", Value::string(request.id.clone())),
+                    ("instance_id", Value::string(parts[0].clone())),
+                    ("repo_id", Value::string(parts[1].clone())),
+                    ("build_rule_id", Value::string(parts[2].clone())),
+                ]);
+            }
+            Err(d) => response.diagnostics.push(d),
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn args_split_at_first_equals() {
+        let map = args_map(&["A=1=2".to_string()]);
+        assert_eq!(map.get("A").map(String::as_str), Some("1=2"));
+    }
+
+    #[test]
+    fn platform_rejects_unknown() {
+        assert!(platform_check("windows/amd64").is_err());
+    }
+
+    #[test]
+    fn same_rule_ignores_order() {
+        let spec = BuildRuleSpec {
+            push_type: "GIT_BRANCH".into(),
+            platforms: vec!["linux/amd64".into(), "linux/arm64".into()],
+            ..BuildRuleSpec::default()
+        };
+        let rule = BuildRule {
+            push_type: "GIT_BRANCH".into(),
+            platforms: vec!["linux/arm64".into(), "linux/amd64".into()],
+            ..BuildRule::default()
+        };
+        assert!(same_rule(&rule, &spec));
+    }
+}

@@ -1,0 +1,247 @@
+//! Helpers every alicr resource shares: composite import IDs, turning client
+//! errors into diagnostics, the poll loop that waits for an object to become
+//! visible or ready, and small value helpers.
+
+use std::future::Future;
+use std::time::Duration;
+
+use alicr_client::Error as ApiError;
+use alicr_framework::{AttributePath, Context, Diagnostic, Value};
+use tokio::time::Instant;
+
+/// First wait between polls; it grows by half each round up to [`POLL_MAX`].
+const POLL_START: Duration = Duration::from_millis(250);
+const POLL_MAX: Duration = Duration::from_secs(10);
+
+/// Splits an import ID such as `cri-x:crr-y` into exactly `names.len()` parts.
+/// Cloud IDs never contain `:`, so a plain split round-trips.
+pub fn parse_import_id(id: &str, names: &[&str]) -> Result<Vec<String>, Diagnostic> {
+    let parts: Vec<String> = id.split(':').map(str::to_string).collect();
+    if parts.len() != names.len() || parts.iter().any(|p| p.trim().is_empty()) {
+        let expected = names
+            .iter()
+            .map(|n| format!("<{n}>"))
+            .collect::<Vec<_>>()
+            .join(":");
+        return Err(Diagnostic::error(
+            "Invalid import ID",
+            format!("The import ID {id:?} does not have the form {expected}; give the cloud IDs joined with ':', instance first."),
+        ));
+    }
+    Ok(parts)
+}
+
+/// Turns a failed API call into an error diagnostic naming the operation, the
+/// object, the API's code and RequestId, and what to try.
+pub fn api_diagnostic(what: &str, error: &ApiError) -> Diagnostic {
+    let advice = match error {
+        ApiError::Credentials { .. } => " Check the provider's credentials (access_key, secret_key, profile or assume_role).",
+        ApiError::Timeout { .. } => " The service kept failing or throttling until the deadline; try again later or raise the timeout.",
+        ApiError::Cancelled { .. } => " Terraform was interrupted; run it again to finish.",
+        _ if error.may_have_been_applied() => " The request may have reached the server; run plan to see whether the change was applied.",
+        _ => "",
+    };
+    Diagnostic::error(
+        format!("Failed to {what}"),
+        format!("Failed to {what}: {error}.{advice}"),
+    )
+}
+
+/// Error diagnostic for a wait that outlasted its timeout.
+pub fn wait_timeout(what: &str, timeout: Duration, last_status: &str, block: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Timed out waiting for {what}"),
+        format!(
+            "Timed out after {} waiting for {what}; the last status seen was {last_status:?}. \
+             Raise timeouts.{block} in the resource's configuration if the service is slow.",
+            humanize(timeout)
+        ),
+    )
+}
+
+/// Error diagnostic for a wait interrupted by Terraform (Ctrl-C).
+pub fn wait_cancelled(what: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Interrupted",
+        format!("Terraform was interrupted while waiting for {what}. The operation may still complete in the cloud; run plan to see its state."),
+    )
+}
+
+/// Formats a duration the way Terraform users write timeouts.
+pub fn humanize(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{s}s"),
+    }
+}
+
+/// Outcome of one poll of [`poll_until`].
+pub enum Poll<T> {
+    /// Stop waiting with this result.
+    Done(T),
+    /// Not there yet; the text is the status seen, for a timeout message.
+    Pending(String),
+}
+
+/// Reason [`poll_until`] stopped without a result.
+pub enum WaitError {
+    Api(ApiError),
+    TimedOut { last_status: String },
+    Cancelled,
+}
+
+/// Calls `check` with growing pauses until it returns [`Poll::Done`], the
+/// deadline passes, or Terraform cancels. A failed call ends the wait; the
+/// client has already retried throttling and transient errors.
+pub async fn poll_until<T, F, Fut>(
+    ctx: &Context,
+    timeout: Duration,
+    mut check: F,
+) -> Result<T, WaitError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T>, ApiError>>,
+{
+    let deadline = Instant::now() + timeout;
+    let mut pause = POLL_START;
+    loop {
+        let last_status = match check().await.map_err(WaitError::Api)? {
+            Poll::Done(value) => return Ok(value),
+            Poll::Pending(status) => status,
+        };
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(WaitError::TimedOut { last_status });
+        }
+        let sleep = pause.min(deadline - now);
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return Err(WaitError::Cancelled),
+            _ = tokio::time::sleep(sleep) => {}
+        }
+        pause = (pause * 3 / 2).min(POLL_MAX);
+    }
+}
+
+/// Converts a [`WaitError`] into one diagnostic.
+pub fn wait_diagnostic(what: &str, timeout: Duration, block: &str, error: WaitError) -> Diagnostic {
+    match error {
+        WaitError::Api(e) => api_diagnostic(&format!("wait for {what}"), &e),
+        WaitError::TimedOut { last_status } => wait_timeout(what, timeout, &last_status, block),
+        WaitError::Cancelled => wait_cancelled(what),
+    }
+}
+
+/// Returns a required string attribute of a known configuration or plan.
+pub fn required_str(value: &Value, name: &str) -> Result<String, Diagnostic> {
+    value.get(name).as_str().map(str::to_string).ok_or_else(|| {
+        Diagnostic::error(
+            "Missing value",
+            format!("{name} has no known value at apply time. This is always a bug in the provider; please report it."),
+        )
+        .with_attribute(AttributePath::root(name))
+    })
+}
+
+/// Returns an optional string attribute; null and unknown give `None`.
+pub fn optional_str(value: &Value, name: &str) -> Option<String> {
+    value.get(name).as_str().map(str::to_string)
+}
+
+/// Returns the strings of a set or list attribute; null gives an empty list.
+pub fn string_list(value: &Value, name: &str) -> Vec<String> {
+    value.get(name).as_string_list().unwrap_or_default()
+}
+
+/// Keeps the prior spelling of each element that the API returned in another,
+/// equivalent spelling, so a read never shows a diff for `10.0.0.1` versus
+/// `10.0.0.1/32`.
+pub fn keep_prior_spelling(
+    prior: &Value,
+    remote: Vec<String>,
+    equal: fn(&str, &str) -> bool,
+) -> Value {
+    let prior_items = prior.as_string_list().unwrap_or_default();
+    let items = remote.into_iter().map(|r| {
+        prior_items
+            .iter()
+            .find(|p| equal(p, &r))
+            .cloned()
+            .unwrap_or(r)
+    });
+    Value::string_set(items)
+}
+
+/// Keeps a prior single value when the remote one is equivalent.
+pub fn keep_prior_string(prior: &Value, remote: String, equal: fn(&str, &str) -> bool) -> Value {
+    match prior.as_str() {
+        Some(p) if equal(p, &remote) => Value::string(p),
+        _ => Value::string(remote),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_id_split() {
+        let parts = parse_import_id("cri-a:crr-b", &["instance_id", "repo_id"]).unwrap_or_default();
+        assert_eq!(parts, vec!["cri-a", "crr-b"]);
+    }
+
+    #[test]
+    fn import_id_wrong_count() {
+        let error = parse_import_id("cri-a", &["instance_id", "repo_id"]).err();
+        let detail = error.map(|d| d.detail).unwrap_or_default();
+        assert!(detail.contains("<instance_id>:<repo_id>"), "{detail}");
+    }
+
+    #[test]
+    fn import_id_empty_part() {
+        assert!(parse_import_id("cri-a:", &["instance_id", "repo_id"]).is_err());
+    }
+
+    #[test]
+    fn humanize_minutes() {
+        assert_eq!(humanize(Duration::from_secs(600)), "10m");
+    }
+
+    #[test]
+    fn humanize_mixed() {
+        assert_eq!(humanize(Duration::from_secs(90)), "1m30s");
+    }
+
+    #[test]
+    fn prior_spelling_kept() {
+        let prior = Value::string_set(["10.0.0.1"]);
+        let kept = keep_prior_spelling(
+            &prior,
+            vec!["10.0.0.1/32".into()],
+            crate::provider::network::cidr_equal,
+        );
+        assert_eq!(kept, Value::string_set(["10.0.0.1"]));
+    }
+
+    #[tokio::test]
+    async fn poll_cancelled() {
+        let ctx = Context::default();
+        ctx.cancel.cancel();
+        let result: Result<(), WaitError> = poll_until(&ctx, Duration::from_secs(60), || async {
+            Ok(Poll::Pending("CREATING".into()))
+        })
+        .await;
+        assert!(matches!(result, Err(WaitError::Cancelled)));
+    }
+
+    #[tokio::test]
+    async fn poll_times_out() {
+        let ctx = Context::default();
+        let result: Result<(), WaitError> = poll_until(&ctx, Duration::from_millis(1), || async {
+            Ok(Poll::Pending("CREATING".into()))
+        })
+        .await;
+        assert!(matches!(result, Err(WaitError::TimedOut { .. })));
+    }
+}
