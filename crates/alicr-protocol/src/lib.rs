@@ -29,6 +29,7 @@ pub mod convert;
 pub mod handshake;
 pub mod listener;
 pub mod logging;
+mod panic_guard;
 pub mod plugin_services;
 pub mod proto;
 pub mod server;

@@ -19,6 +19,7 @@ use crate::convert::{
     metadata_to_proto, provider_schemas_to_proto,
 };
 use crate::logging::fields;
+use crate::panic_guard::guarded;
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
 
@@ -99,11 +100,13 @@ impl ProviderRpc for ProviderService {
         let request = request.into_inner();
         let span = self.span("ValidateProviderConfig", "");
         let config = dynamic_value_from_proto(request.config);
-        let diagnostics = self
-            .server
-            .validate_provider_config(config)
-            .instrument(span.clone())
-            .await;
+        let diagnostics = guarded(
+            "ValidateProviderConfig",
+            self.server
+                .validate_provider_config(config)
+                .instrument(span.clone()),
+        )
+        .await;
         let diagnostics = diagnostics_to_proto(&diagnostics);
         span.in_scope(|| log_done(&diagnostics));
         Ok(Response::new(pb::validate_provider_config::Response {
@@ -118,11 +121,13 @@ impl ProviderRpc for ProviderService {
         let request = request.into_inner();
         let span = self.span("ValidateResourceConfig", &request.type_name);
         let config = dynamic_value_from_proto(request.config);
-        let diagnostics = self
-            .server
-            .validate_resource_config(&request.type_name, config)
-            .instrument(span.clone())
-            .await;
+        let diagnostics = guarded(
+            "ValidateResourceConfig",
+            self.server
+                .validate_resource_config(&request.type_name, config)
+                .instrument(span.clone()),
+        )
+        .await;
         let diagnostics = diagnostics_to_proto(&diagnostics);
         span.in_scope(|| log_done(&diagnostics));
         Ok(Response::new(pb::validate_resource_config::Response {
@@ -137,11 +142,13 @@ impl ProviderRpc for ProviderService {
         let request = request.into_inner();
         let span = self.span("ValidateDataResourceConfig", &request.type_name);
         let config = dynamic_value_from_proto(request.config);
-        let diagnostics = self
-            .server
-            .validate_data_resource_config(&request.type_name, config)
-            .instrument(span.clone())
-            .await;
+        let diagnostics = guarded(
+            "ValidateDataResourceConfig",
+            self.server
+                .validate_data_resource_config(&request.type_name, config)
+                .instrument(span.clone()),
+        )
+        .await;
         let diagnostics = diagnostics_to_proto(&diagnostics);
         span.in_scope(|| log_done(&diagnostics));
         Ok(Response::new(pb::validate_data_resource_config::Response {
@@ -156,11 +163,13 @@ impl ProviderRpc for ProviderService {
         let request = request.into_inner();
         let span = self.span("UpgradeResourceState", &request.type_name);
         let raw_state_json = request.raw_state.map(|raw| raw.json).unwrap_or_default();
-        let result = self
-            .server
-            .upgrade_resource_state(&request.type_name, request.version, raw_state_json)
-            .instrument(span.clone())
-            .await;
+        let result = guarded(
+            "UpgradeResourceState",
+            self.server
+                .upgrade_resource_state(&request.type_name, request.version, raw_state_json)
+                .instrument(span.clone()),
+        )
+        .await;
         let response = pb::upgrade_resource_state::Response {
             upgraded_state: dynamic_value_to_proto(result.upgraded_state),
             diagnostics: diagnostics_to_proto(&result.diagnostics),
@@ -176,11 +185,13 @@ impl ProviderRpc for ProviderService {
         let request = request.into_inner();
         let span = self.span("ConfigureProvider", "");
         let config = dynamic_value_from_proto(request.config);
-        let diagnostics = self
-            .server
-            .configure_provider(request.terraform_version, config)
-            .instrument(span.clone())
-            .await;
+        let diagnostics = guarded(
+            "ConfigureProvider",
+            self.server
+                .configure_provider(request.terraform_version, config)
+                .instrument(span.clone()),
+        )
+        .await;
         let diagnostics = diagnostics_to_proto(&diagnostics);
         span.in_scope(|| log_done(&diagnostics));
         Ok(Response::new(pb::configure_provider::Response {
@@ -195,11 +206,13 @@ impl ProviderRpc for ProviderService {
         let request = request.into_inner();
         let span = self.span("ReadResource", &request.type_name);
         let current_state = dynamic_value_from_proto(request.current_state);
-        let result = self
-            .server
-            .read_resource(&request.type_name, current_state, request.private)
-            .instrument(span.clone())
-            .await;
+        let result = guarded(
+            "ReadResource",
+            self.server
+                .read_resource(&request.type_name, current_state, request.private)
+                .instrument(span.clone()),
+        )
+        .await;
         let response = pb::read_resource::Response {
             new_state: dynamic_value_to_proto(result.new_state),
             diagnostics: diagnostics_to_proto(&result.diagnostics),
@@ -216,17 +229,19 @@ impl ProviderRpc for ProviderService {
     ) -> RpcResult<pb::plan_resource_change::Response> {
         let request = request.into_inner();
         let span = self.span("PlanResourceChange", &request.type_name);
-        let result = self
-            .server
-            .plan_resource_change(
-                &request.type_name,
-                dynamic_value_from_proto(request.prior_state),
-                dynamic_value_from_proto(request.proposed_new_state),
-                dynamic_value_from_proto(request.config),
-                request.prior_private,
-            )
-            .instrument(span.clone())
-            .await;
+        let result = guarded(
+            "PlanResourceChange",
+            self.server
+                .plan_resource_change(
+                    &request.type_name,
+                    dynamic_value_from_proto(request.prior_state),
+                    dynamic_value_from_proto(request.proposed_new_state),
+                    dynamic_value_from_proto(request.config),
+                    request.prior_private,
+                )
+                .instrument(span.clone()),
+        )
+        .await;
         let response = pb::plan_resource_change::Response {
             planned_state: dynamic_value_to_proto(result.planned_state),
             requires_replace: result
@@ -249,17 +264,19 @@ impl ProviderRpc for ProviderService {
     ) -> RpcResult<pb::apply_resource_change::Response> {
         let request = request.into_inner();
         let span = self.span("ApplyResourceChange", &request.type_name);
-        let result = self
-            .server
-            .apply_resource_change(
-                &request.type_name,
-                dynamic_value_from_proto(request.prior_state),
-                dynamic_value_from_proto(request.planned_state),
-                dynamic_value_from_proto(request.config),
-                request.planned_private,
-            )
-            .instrument(span.clone())
-            .await;
+        let result = guarded(
+            "ApplyResourceChange",
+            self.server
+                .apply_resource_change(
+                    &request.type_name,
+                    dynamic_value_from_proto(request.prior_state),
+                    dynamic_value_from_proto(request.planned_state),
+                    dynamic_value_from_proto(request.config),
+                    request.planned_private,
+                )
+                .instrument(span.clone()),
+        )
+        .await;
         let response = pb::apply_resource_change::Response {
             new_state: dynamic_value_to_proto(result.new_state),
             private: result.private,
@@ -276,11 +293,13 @@ impl ProviderRpc for ProviderService {
     ) -> RpcResult<pb::import_resource_state::Response> {
         let request = request.into_inner();
         let span = self.span("ImportResourceState", &request.type_name);
-        let result = self
-            .server
-            .import_resource_state(&request.type_name, request.id)
-            .instrument(span.clone())
-            .await;
+        let result = guarded(
+            "ImportResourceState",
+            self.server
+                .import_resource_state(&request.type_name, request.id)
+                .instrument(span.clone()),
+        )
+        .await;
         let imported_resources = result
             .imported_resources
             .into_iter()
@@ -322,11 +341,13 @@ impl ProviderRpc for ProviderService {
         let request = request.into_inner();
         let span = self.span("ReadDataSource", &request.type_name);
         let config = dynamic_value_from_proto(request.config);
-        let result = self
-            .server
-            .read_data_source(&request.type_name, config)
-            .instrument(span.clone())
-            .await;
+        let result = guarded(
+            "ReadDataSource",
+            self.server
+                .read_data_source(&request.type_name, config)
+                .instrument(span.clone()),
+        )
+        .await;
         let response = pb::read_data_source::Response {
             state: dynamic_value_to_proto(result.state),
             diagnostics: diagnostics_to_proto(&result.diagnostics),
@@ -414,11 +435,13 @@ impl ProviderRpc for ProviderService {
             .into_iter()
             .map(|argument| dynamic_value_from_proto(Some(argument)))
             .collect();
-        let result = self
-            .server
-            .call_function(&request.name, arguments)
-            .instrument(span)
-            .await;
+        let result = guarded(
+            "CallFunction",
+            self.server
+                .call_function(&request.name, arguments)
+                .instrument(span),
+        )
+        .await;
         Ok(Response::new(pb::call_function::Response {
             result: dynamic_value_to_proto(result.result),
             error: result.error.map(function_error_to_proto),
