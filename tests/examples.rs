@@ -36,7 +36,10 @@ fn registry_examples_validate() {
     files.extend(example_files("data-sources", "data-source.tf"));
     files.extend(example_files("functions", "function.tf"));
     files.push(examples_dir().join("provider/provider.tf"));
-    assert!(files.len() >= 10, "expected the registry examples, found {files:?}");
+    assert!(
+        files.len() >= 10,
+        "expected the registry examples, found {files:?}"
+    );
     for (index, file) in files.iter().enumerate() {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         workspace.write(&format!("example_{index}.tf"), &text);
@@ -49,7 +52,12 @@ fn examples_are_formatted() {
     let workspace = Workspace::with_dev_override(Path::new(PROVIDER));
     let dir = examples_dir();
     let out = workspace.run(&["fmt", "-check", "-recursive", dir.to_str().unwrap_or(".")]);
-    assert_eq!(out.code, 0, "terraform fmt would change these files:\n{}", out.combined());
+    assert_eq!(
+        out.code,
+        0,
+        "terraform fmt would change these files:\n{}",
+        out.combined()
+    );
 }
 
 /// Copies a directory tree (small example modules only).

@@ -61,7 +61,9 @@ fn read_schema(root: &Path) -> Result<Value> {
         .env("TF_CLI_CONFIG_FILE", &cli_config)
         .env("CHECKPOINT_DISABLE", "1")
         .output()
-        .context("failed to run terraform; docs generation needs Terraform 1.11 or later on PATH")?;
+        .context(
+            "failed to run terraform; docs generation needs Terraform 1.11 or later on PATH",
+        )?;
     if !output.status.success() {
         bail!(
             "terraform providers schema failed:\n{}",
@@ -92,10 +94,20 @@ fn render_pages(root: &Path, schema: &Value) -> Result<BTreeMap<PathBuf, String>
         let short = name.trim_start_matches("alicr_");
         pages.insert(
             PathBuf::from(format!("docs/resources/{short}.md")),
-            render::resource_page(name, "Resource", resource, example.as_deref(), import.as_deref()),
+            render::resource_page(
+                name,
+                "Resource",
+                resource,
+                example.as_deref(),
+                import.as_deref(),
+            ),
         );
     }
-    for (name, source) in schema["data_source_schemas"].as_object().into_iter().flatten() {
+    for (name, source) in schema["data_source_schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
         let example = read_example(root, &format!("data-sources/{name}/data-source.tf"));
         let short = name.trim_start_matches("alicr_");
         pages.insert(
@@ -119,7 +131,9 @@ const GENERATED_DIRS: [&str; 3] = ["docs/resources", "docs/data-sources", "docs/
 fn existing_generated(root: &Path) -> Vec<PathBuf> {
     let mut out = vec![PathBuf::from("docs/index.md")];
     for dir in GENERATED_DIRS {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
         for entry in entries.flatten() {
             out.push(PathBuf::from(dir).join(entry.file_name()));
         }

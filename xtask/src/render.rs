@@ -8,12 +8,18 @@ use serde_json::Value;
 
 fn front_matter(title: &str, description: &str) -> String {
     let first_line = description.lines().next().unwrap_or("").trim();
-    format!("---\npage_title: \"{title}\"\nsubcategory: \"\"\ndescription: |-\n  {first_line}\n---\n\n")
+    format!(
+        "---\npage_title: \"{title}\"\nsubcategory: \"\"\ndescription: |-\n  {first_line}\n---\n\n"
+    )
 }
 
 fn example_section(out: &mut String, example: Option<&str>) {
     if let Some(code) = example {
-        let _ = write!(out, "## Example Usage\n\n```terraform\n{}\n```\n\n", code.trim_end());
+        let _ = write!(
+            out,
+            "## Example Usage\n\n```terraform\n{}\n```\n\n",
+            code.trim_end()
+        );
     }
 }
 
@@ -61,7 +67,11 @@ pub fn function_page(name: &str, function: &Value, example: Option<&str>) -> Str
     let mut out = front_matter(&format!("{name} function - alicr"), summary);
     let _ = write!(out, "# function: {name}\n\n{}\n\n", description.trim_end());
     example_section(&mut out, example);
-    let params: Vec<&Value> = function["parameters"].as_array().into_iter().flatten().collect();
+    let params: Vec<&Value> = function["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
     let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
     let _ = write!(
         out,
@@ -134,7 +144,9 @@ fn block_line(name: &str, nested: &Value, anchor: &str) -> String {
         limits = format!(", Max: {max}");
     }
     let description = nested["block"]["description"].as_str().unwrap_or("").trim();
-    format!("- `{name}` ({mode}{limits}) {description} (see [below for nested schema](#{anchor}))\n")
+    format!(
+        "- `{name}` ({mode}{limits}) {description} (see [below for nested schema](#{anchor}))\n"
+    )
 }
 
 /// Which section an attribute or block belongs in.

@@ -15,7 +15,9 @@ pub struct TestEmulator {
 
 impl std::fmt::Debug for TestEmulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestEmulator").field("url", &self.url).finish()
+        f.debug_struct("TestEmulator")
+            .field("url", &self.url)
+            .finish()
     }
 }
 
@@ -70,7 +72,10 @@ impl TestEmulator {
     pub fn provider_env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("ALIBABA_CLOUD_REGION", "cn-hangzhou".to_string()),
-            ("ALIBABA_CLOUD_ACCESS_KEY_ID", alicr_emulator::DEMO_ACCESS_KEY_ID.to_string()),
+            (
+                "ALIBABA_CLOUD_ACCESS_KEY_ID",
+                alicr_emulator::DEMO_ACCESS_KEY_ID.to_string(),
+            ),
             (
                 "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
                 alicr_emulator::DEMO_ACCESS_KEY_SECRET.to_string(),

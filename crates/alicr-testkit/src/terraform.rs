@@ -26,7 +26,13 @@ impl Output {
     /// Panics with the whole output unless the command exited 0.
     #[track_caller]
     pub fn success(&self) -> &Output {
-        assert_eq!(self.code, 0, "terraform {:?} failed:\n{}", self.args, self.combined());
+        assert_eq!(
+            self.code,
+            0,
+            "terraform {:?} failed:\n{}",
+            self.args,
+            self.combined()
+        );
         self.assert_consistent();
         self
     }
@@ -34,7 +40,13 @@ impl Output {
     /// Panics with the whole output unless the command failed with exit code 1.
     #[track_caller]
     pub fn failure(&self) -> &Output {
-        assert_eq!(self.code, 1, "terraform {:?} should have failed:\n{}", self.args, self.combined());
+        assert_eq!(
+            self.code,
+            1,
+            "terraform {:?} should have failed:\n{}",
+            self.args,
+            self.combined()
+        );
         self.assert_consistent();
         self
     }
@@ -52,7 +64,11 @@ impl Output {
             "panicked at",
             "The plugin encountered an error",
         ] {
-            assert!(!all.contains(marker), "terraform {:?} printed {marker:?}:\n{all}", self.args);
+            assert!(
+                !all.contains(marker),
+                "terraform {:?} printed {marker:?}:\n{all}",
+                self.args
+            );
         }
     }
 
@@ -167,7 +183,10 @@ impl Workspace {
         let mut command = Command::new(terraform_binary());
         command.current_dir(self.dir.path());
         command.args(args);
-        if args.first().is_some_and(|first| *first != "version" && *first != "fmt") {
+        if args
+            .first()
+            .is_some_and(|first| *first != "version" && *first != "fmt")
+        {
             command.arg("-no-color");
         }
         command
@@ -213,15 +232,24 @@ impl Workspace {
 
     /// Exit code of `terraform plan -refresh-only -detailed-exitcode`.
     pub fn refresh_only_exit_code(&self) -> Output {
-        self.run(&["plan", "-refresh-only", "-detailed-exitcode", "-input=false"])
+        self.run(&[
+            "plan",
+            "-refresh-only",
+            "-detailed-exitcode",
+            "-input=false",
+        ])
     }
 
     /// The state as JSON (`terraform show -json`).
     pub fn state_json(&self) -> serde_json::Value {
         let out = self.run(&["show", "-json"]);
         out.success();
-        serde_json::from_str(&out.stdout)
-            .unwrap_or_else(|e| panic!("terraform show -json printed invalid JSON ({e}):\n{}", out.stdout))
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "terraform show -json printed invalid JSON ({e}):\n{}",
+                out.stdout
+            )
+        })
     }
 
     /// The value of one attribute of a resource in state, such as
@@ -245,10 +273,8 @@ impl Workspace {
 }
 
 fn find_resources(module: &serde_json::Value) -> Vec<serde_json::Value> {
-    let mut out: Vec<serde_json::Value> = module["resources"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let mut out: Vec<serde_json::Value> =
+        module["resources"].as_array().cloned().unwrap_or_default();
     for child in module["child_modules"].as_array().into_iter().flatten() {
         out.extend(find_resources(child));
     }
