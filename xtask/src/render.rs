@@ -23,7 +23,7 @@ fn example_section(out: &mut String, example: Option<&str>) {
     }
 }
 
-/// The page for the provider itself (`docs/index.md`).
+/// Renders the page for the provider itself (`docs/index.md`).
 pub fn provider_page(schema: &Value, example: Option<&str>) -> String {
     let block = &schema["block"];
     let description = block["description"].as_str().unwrap_or("");
@@ -35,7 +35,7 @@ pub fn provider_page(schema: &Value, example: Option<&str>) -> String {
     out
 }
 
-/// The page for one resource or data source.
+/// Renders the page for one resource or data source.
 pub fn resource_page(
     name: &str,
     kind: &str,
@@ -60,7 +60,7 @@ pub fn resource_page(
     out
 }
 
-/// The page for one provider-defined function.
+/// Renders the page for one provider-defined function.
 pub fn function_page(name: &str, function: &Value, example: Option<&str>) -> String {
     let summary = function["summary"].as_str().unwrap_or("");
     let description = function["description"].as_str().unwrap_or(summary);
@@ -149,7 +149,7 @@ fn block_line(name: &str, nested: &Value, anchor: &str) -> String {
     )
 }
 
-/// Which section an attribute or block belongs in.
+/// Returns the section an attribute or block belongs in.
 fn section_of(value: &Value) -> &'static str {
     if value["required"].as_bool() == Some(true) || value["min_items"].as_i64().unwrap_or(0) > 0 {
         "Required"

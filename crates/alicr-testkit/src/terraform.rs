@@ -8,7 +8,7 @@ use std::process::Command;
 /// The provider source address users write in `required_providers`.
 pub const PROVIDER_SOURCE: &str = "alicr/alicr";
 
-/// What one `terraform` command printed, and how it exited.
+/// Output and exit code of one `terraform` command.
 #[derive(Debug, Clone)]
 pub struct Output {
     pub args: Vec<String>,
@@ -51,7 +51,7 @@ impl Output {
         self
     }
 
-    /// Panics when the output holds one of the errors Terraform raises for a
+    /// Panics when the output contains one of the errors Terraform raises for a
     /// provider that broke the protocol's rules, or a provider crash.
     #[track_caller]
     pub fn assert_consistent(&self) {
