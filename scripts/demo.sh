@@ -17,8 +17,8 @@ command -v terraform >/dev/null || {
   exit 1
 }
 
-step "Building terraform-provider-alicr and alicr-emulator (release)"
-(cd "$root" && cargo build --release --bins -q)
+step "Building terraform-provider-alicr and alicr-emulator (release; the first build takes several minutes)"
+(cd "$root" && cargo build --release -p terraform-provider-alicr -p alicr-emulator)
 
 rm -rf "$work"
 mkdir -p "$work/mirror" "$work/emulator-data"
