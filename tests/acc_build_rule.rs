@@ -197,13 +197,73 @@ fn platform_lists_values() {
 
 #[test]
 fn missing_repository_fails_clearly() {
-    let tf = bad_rule_tf("GIT_BRANCH", "").replace(REPO_APP, "crr-doesnotexist0001");
+    let tf =
+        bad_rule_tf("GIT_BRANCH", r#""linux/amd64""#).replace(REPO_APP, "crr-doesnotexist0001");
     let ws = harness().workspace(&tf);
     let out = ws.run(&["apply", "-auto-approve", "-input=false"]);
     assert_eq!(out.code, 1, "{}", out.combined());
     out.assert_consistent();
     assert!(
         out.combined().contains("Repository not found"),
+        "{}",
+        out.combined()
+    );
+}
+
+fn args_tf(build_args: &str) -> String {
+    format!(
+        r#"resource "alicr_build_rule" "args" {{
+  instance_id         = "{INSTANCE}"
+  repo_id             = "{REPO_WORKER}"
+  push_type           = "GIT_TAG"
+  push_name           = "release-*"
+  image_tag           = "args"
+  dockerfile_location = "/build"
+  dockerfile_name     = "Containerfile"
+  platforms           = ["linux/arm64", "linux/amd64"]
+{build_args}
+}}
+"#
+    )
+}
+
+#[test]
+fn every_attribute_round_trips() {
+    let ws = harness().workspace(&args_tf(r#"  build_args = { A = "1", B = "x=y" }"#));
+    ws.apply();
+    assert_eq!(plan_code(&ws).0, 0, "plan after create");
+
+    ws.write("main.tf", &args_tf(r#"  build_args = { B = "" }"#));
+    ws.apply();
+    assert_eq!(plan_code(&ws).0, 0, "plan after update");
+
+    // The API cannot clear every argument, so removing the last replaces.
+    ws.write("main.tf", &args_tf(""));
+    let (code, plan) = plan_code(&ws);
+    assert_eq!(code, 2, "{plan}");
+    assert!(plan.contains("must be replaced"), "{plan}");
+    ws.apply();
+    assert_eq!(plan_code(&ws).0, 0, "plan after clearing build_args");
+    ws.destroy();
+}
+
+#[test]
+fn arg_name_with_equals_rejected() {
+    let tf = args_tf(r#"  build_args = { "K=V" = "c" }"#);
+    let out = plan_fails(&harness().workspace(&tf));
+    assert!(
+        out.combined().contains("Invalid build argument name"),
+        "{}",
+        out.combined()
+    );
+}
+
+#[test]
+fn empty_location_rejected() {
+    let tf = args_tf("").replace(r#""/build""#, r#""""#);
+    let out = plan_fails(&harness().workspace(&tf));
+    assert!(
+        out.combined().contains("which the API reads as unset"),
         "{}",
         out.combined()
     );

@@ -13,6 +13,13 @@ resource "alicr_vpc_link" "this" {
   gitlab_ip         = var.gitlab_ip
   allowed_ips       = var.allowed_ips
   data_center_cidrs = var.data_center_cidrs
+
+  # A link that the GitLab binding uses cannot be deleted, so a replacement
+  # (a new gitlab_ip, vpc_id or vswitch_id) must create the new link and move
+  # the binding to it before the old link is deleted.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "alicr_gitlab_source" "this" {

@@ -97,7 +97,17 @@ pub enum DurationError {
     UnknownUnit { text: String, unit: String },
     #[error("{0:?} is too long")]
     Overflow(String),
+    #[error("{0:?} is longer than the maximum of {MAX_DURATION_YEARS} years")]
+    TooLong(String),
 }
+
+/// Maximum duration [`parse_duration`] accepts, in years of 365 days. Longer
+/// values are surely mistakes, and rejecting them keeps every deadline that
+/// adds a duration to the current time far from overflow.
+pub const MAX_DURATION_YEARS: u64 = 100;
+
+/// [`MAX_DURATION_YEARS`] as a duration.
+pub const MAX_DURATION: Duration = Duration::from_secs(MAX_DURATION_YEARS * 365 * 24 * 3600);
 
 /// Parses a duration such as `30s`, `10m`, `1h30m` or `500ms`: one or more
 /// whole numbers, each followed by a unit.
@@ -140,6 +150,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
         total = part
             .and_then(|p| total.checked_add(p))
             .ok_or_else(|| DurationError::Overflow(trimmed.to_string()))?;
+        if total > MAX_DURATION {
+            return Err(DurationError::TooLong(trimmed.to_string()));
+        }
     }
     Ok(total)
 }
@@ -240,6 +253,29 @@ mod tests {
         assert!(matches!(
             parse_duration("99999999999999999999h"),
             Err(DurationError::Overflow(_))
+        ));
+    }
+
+    #[test]
+    fn parse_duration_rejects_u64_seconds() {
+        assert!(matches!(
+            parse_duration("18446744073709551615s"),
+            Err(DurationError::TooLong(_))
+        ));
+    }
+
+    #[test]
+    fn parse_duration_accepts_maximum() {
+        let hours = MAX_DURATION_YEARS * 365 * 24;
+        assert_eq!(parse_duration(&format!("{hours}h")), Ok(MAX_DURATION));
+    }
+
+    #[test]
+    fn parse_duration_rejects_above_maximum() {
+        let hours = MAX_DURATION_YEARS * 365 * 24;
+        assert!(matches!(
+            parse_duration(&format!("{hours}h1ms")),
+            Err(DurationError::TooLong(_))
         ));
     }
 

@@ -15,12 +15,13 @@ use alicr_framework::resource::{
     ValidateConfigRequest,
 };
 use alicr_framework::schema::NestedBlock;
+use alicr_framework::timeouts::DurationValidator;
 use alicr_framework::{
     Attribute, Block, Diagnostic, Diagnostics, NestingMode, Resource, Schema, Type, Value,
 };
 use async_trait::async_trait;
-use tokio::time::Instant;
 
+use super::build_start::{start_or_adopt, StartTarget};
 use super::build_wait::{self, BuildRef};
 use super::common;
 use super::timeouts::{self, Defaults, Operation};
@@ -113,11 +114,14 @@ fn required(name: &str, description: &str) -> Attribute {
 /// Returns the `timeouts` block. It has `create` only, because create is the
 /// only operation of this resource that waits.
 fn timeouts_block() -> NestedBlock {
-    let create = Attribute::string("create").optional().description(&format!(
-        "How long to wait for the build, such as `90s`, `20m` or `1h`. Default `{}`. When it \
+    let create = Attribute::string("create")
+        .optional()
+        .validator(DurationValidator)
+        .description(&format!(
+            "How long to wait for the build, such as `90s`, `20m` or `1h`. Default `{}`. When it \
          passes, the provider cancels the build and reports an error.",
-        common::humanize(CREATE_TIMEOUT)
-    ));
+            common::humanize(CREATE_TIMEOUT)
+        ));
     let block = Block::new()
         .description("How long create may wait for the build before canceling it.")
         .attribute(create);
@@ -150,17 +154,17 @@ impl Resource for Build {
             Err(diagnostic) => return error_response(response, diagnostic),
         };
         let timeout = timeouts::get(&request.config, Operation::Create, DEFAULTS);
-        let deadline = Instant::now() + timeout;
+        let deadline = common::deadline_after(timeout);
 
-        let build_id =
-            match build_wait::start_build(&client, &instance_id, &repo_id, &build_rule_id).await {
-                Ok(id) => id,
-                Err(error) => {
-                    let operation =
-                        format!("start a build of rule {build_rule_id} in repository {repo_id}");
-                    return error_response(response, common::api_diagnostic(&operation, &error));
-                }
-            };
+        let target = StartTarget {
+            instance_id: &instance_id,
+            repo_id: &repo_id,
+            build_rule_id: &build_rule_id,
+        };
+        let build_id = match start_or_adopt(&request.ctx, &client, &target, timeout).await {
+            Ok(id) => id,
+            Err(diagnostic) => return error_response(response, diagnostic),
+        };
         tracing::info!(%instance_id, %repo_id, %build_rule_id, %build_id, "build started");
         let build = BuildRef {
             instance_id,

@@ -12,10 +12,13 @@ use std::time::Duration;
 
 use alicr_client::model::{BuildRule, BuildRuleSpec};
 use alicr_framework::resource::{
-    CreateRequest, DeleteRequest, ImportStateRequest, ReadRequest, StateResponse, UpdateRequest,
+    CreateRequest, DeleteRequest, ImportStateRequest, ModifyPlanRequest, ReadRequest,
+    StateResponse, UpdateRequest,
 };
-use alicr_framework::validators::{OneOf, StringCheck};
-use alicr_framework::{Attribute, Block, Diagnostic, Diagnostics, Resource, Schema, Type, Value};
+use alicr_framework::validators::{OneOf, StringCheck, Validator};
+use alicr_framework::{
+    Attribute, AttributePath, Block, Diagnostic, Diagnostics, Resource, Schema, Type, Value,
+};
 use async_trait::async_trait;
 
 use super::common::{self, Poll};
@@ -52,6 +55,66 @@ fn platform_check(value: &str) -> Result<(), String> {
     }
 }
 
+fn non_empty(value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        Err("The value is empty, which the API reads as unset; remove the attribute to use its default, or give a value.".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+fn non_empty_check() -> StringCheck {
+    StringCheck {
+        check: non_empty,
+        description: "Must not be empty.",
+    }
+}
+
+/// Checks the names of `build_args`. The API takes each argument as one
+/// `NAME=value` string and splits it at the first `=`, so a name that is
+/// empty or contains `=` would come back as another name.
+#[derive(Debug, Clone, Copy)]
+struct BuildArgNames;
+
+impl Validator for BuildArgNames {
+    fn validate(&self, path: &AttributePath, value: &Value, diagnostics: &mut Diagnostics) {
+        let Value::Map(entries) = value else { return };
+        for name in entries.keys() {
+            if name.is_empty() || name.contains('=') {
+                diagnostics.attribute_error(
+                    path.clone(),
+                    "Invalid build argument name",
+                    format!("build_args has the name {name:?}, but a name must be non-empty and must not contain \"=\", because the API stores each argument as NAME=value. Rename the argument."),
+                );
+            }
+        }
+    }
+
+    fn description(&self) -> String {
+        "Names must be non-empty and must not contain `=`.".into()
+    }
+}
+
+/// Rejects an empty `platforms` set, which the API replaces with its default.
+#[derive(Debug, Clone, Copy)]
+struct SomePlatform;
+
+impl Validator for SomePlatform {
+    fn validate(&self, path: &AttributePath, value: &Value, diagnostics: &mut Diagnostics) {
+        if matches!(value, Value::Set(items) if items.is_empty()) {
+            diagnostics.attribute_error(
+                path.clone(),
+                "Invalid attribute value",
+                "platforms is empty, but the API needs at least one platform and would build for linux/amd64 instead. List at least one platform, or remove the attribute to use the default.",
+            );
+        }
+    }
+
+    fn description(&self) -> String {
+        "Must contain at least one platform.".into()
+    }
+}
+
 fn schema() -> Schema {
     let block = Block::new()
         .description("An image build rule: pushes to a branch or tag build an image with the given tag. Import with `<instance_id>:<repo_id>:<build_rule_id>`.")
@@ -59,19 +122,21 @@ fn schema() -> Schema {
         .attribute(Attribute::string("instance_id").required().force_new().description("Container Registry instance, `cri-...`."))
         .attribute(Attribute::string("repo_id").required().force_new().description("Image repository, `crr-...`."))
         .attribute(Attribute::string("push_type").required().validator(OneOf(&["GIT_BRANCH", "GIT_TAG"])).description("What triggers a build: `GIT_BRANCH` or `GIT_TAG`."))
-        .attribute(Attribute::string("push_name").required().description("Branch or tag name; for tags, a pattern."))
-        .attribute(Attribute::string("image_tag").required().description("Tag of the built image."))
-        .attribute(Attribute::string("dockerfile_location").default_value(Value::string("/")).description("Directory of the Dockerfile. Defaults to `/`."))
-        .attribute(Attribute::string("dockerfile_name").default_value(Value::string("Dockerfile")).description("Dockerfile name. Defaults to `Dockerfile`."))
+        .attribute(Attribute::string("push_name").required().validator(non_empty_check()).description("Branch or tag name; for tags, a pattern."))
+        .attribute(Attribute::string("image_tag").required().validator(non_empty_check()).description("Tag of the built image."))
+        .attribute(Attribute::string("dockerfile_location").default_value(Value::string("/")).validator(non_empty_check()).description("Directory of the Dockerfile. Defaults to `/`."))
+        .attribute(Attribute::string("dockerfile_name").default_value(Value::string("Dockerfile")).validator(non_empty_check()).description("Dockerfile name. Defaults to `Dockerfile`."))
         .attribute(
             Attribute::new("build_args", Type::map(Type::String))
                 .default_value(Value::Map(BTreeMap::new()))
-                .description("Build arguments, `NAME = value`."),
+                .validator(BuildArgNames)
+                .description("Build arguments, `NAME = value`. Names must not be empty or contain `=`. The API cannot clear every argument of a rule, so removing the last one replaces the rule."),
         )
         .attribute(
             Attribute::new("platforms", Type::set(Type::String))
                 .default_value(Value::string_set(["linux/amd64"]))
                 .validator(StringCheck { check: platform_check, description: "Each must be a platform the API accepts." })
+                .validator(SomePlatform)
                 .description("Target platforms. Defaults to `[\"linux/amd64\"]`. Accepted: `linux/amd64`, `linux/arm64`, `linux/386`, `linux/arm/v7`, `linux/arm/v6`."),
         )
         .attribute(Attribute::string("build_rule_id").computed().use_state_for_unknown().description("Build rule ID, `crbr-...`."))
@@ -153,8 +218,9 @@ fn same_rule(rule: &BuildRule, spec: &BuildRuleSpec) -> bool {
         && sorted(&rule.platforms) == sorted(&spec.platforms)
 }
 
-/// Returns the lock of one repository (see the module documentation).
-fn repo_lock(instance_id: &str, repo_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+/// Returns the lock of one repository (see the module documentation). Build
+/// starts take it too, for the same reason.
+pub(crate) fn repo_lock(instance_id: &str, repo_id: &str) -> Arc<tokio::sync::Mutex<()>> {
     static LOCKS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
     let locks = LOCKS.get_or_init(Default::default);
     let mut map = locks
@@ -165,7 +231,30 @@ fn repo_lock(instance_id: &str, repo_id: &str) -> Arc<tokio::sync::Mutex<()>> {
         .clone()
 }
 
-async fn create_rule(request: &CreateRequest) -> Result<Value, Diagnostic> {
+/// Creates the rule and waits until it is listed. An error after the rule
+/// exists returns it as a partial state that Terraform keeps as tainted.
+async fn create_rule(request: &CreateRequest) -> Result<Value, (Value, Diagnostic)> {
+    let plan = &request.planned_state;
+    let (rule_id, waited) = send_create(request).await.map_err(|d| (Value::Null, d))?;
+    let (instance_id, repo_id) = (
+        plan.get("instance_id").as_str().unwrap_or_default(),
+        plan.get("repo_id").as_str().unwrap_or_default(),
+    );
+    match waited {
+        Ok(rule) => Ok(rule_state(plan, instance_id, repo_id, rule)),
+        Err(diagnostic) => {
+            let id = format!("{instance_id}:{repo_id}:{rule_id}");
+            let ids = [("id", id.as_str()), ("build_rule_id", rule_id.as_str())];
+            Err((common::partial_state(plan, &ids), diagnostic))
+        }
+    }
+}
+
+/// Sends `CreateRepoBuildRule` and returns the new rule's ID with the result
+/// of waiting for it to be listed.
+async fn send_create(
+    request: &CreateRequest,
+) -> Result<(String, Result<BuildRule, Diagnostic>), Diagnostic> {
     let client = client(&request.ctx)?;
     let plan = &request.planned_state;
     let (instance_id, repo_id) = (
@@ -212,8 +301,8 @@ async fn create_rule(request: &CreateRequest) -> Result<Value, Diagnostic> {
     };
 
     let timeout = timeouts::get(&request.config, Operation::Create, DEFAULTS);
-    let rule = wait_listed(request, &client, &instance_id, &repo_id, &rule_id, timeout).await?;
-    Ok(rule_state(plan, &instance_id, &repo_id, rule))
+    let rule = wait_listed(request, &client, &instance_id, &repo_id, &rule_id, timeout).await;
+    Ok((rule_id, rule))
 }
 
 async fn wait_listed(
@@ -263,6 +352,21 @@ fn ids(state: &Value) -> Option<(String, String, String)> {
     ))
 }
 
+/// True when the plan removes every build argument of an existing rule.
+/// UpdateRepoBuildRule keeps the old arguments when none are sent, so only a
+/// new rule can have none.
+fn clears_build_args(prior: &Value, planned: &Value) -> bool {
+    let had_some = prior
+        .get("build_args")
+        .as_string_map()
+        .is_some_and(|args| !args.is_empty());
+    let has_none = planned
+        .get("build_args")
+        .as_string_map()
+        .is_some_and(|args| args.is_empty());
+    had_some && has_none
+}
+
 #[async_trait]
 impl Resource for BuildRuleResource {
     fn type_name(&self) -> &'static str {
@@ -273,6 +377,14 @@ impl Resource for BuildRuleResource {
         schema()
     }
 
+    async fn modify_plan(&self, request: &mut ModifyPlanRequest) {
+        if clears_build_args(&request.prior_state, &request.planned_state) {
+            request
+                .requires_replace
+                .push(AttributePath::root("build_args"));
+        }
+    }
+
     async fn create(&self, request: CreateRequest) -> StateResponse {
         match create_rule(&request).await {
             Ok(new_state) => StateResponse {
@@ -280,7 +392,8 @@ impl Resource for BuildRuleResource {
                 private: request.private,
                 ..StateResponse::default()
             },
-            Err(d) => StateResponse {
+            Err((new_state, d)) => StateResponse {
+                new_state,
                 diagnostics: d.into(),
                 ..StateResponse::default()
             },
@@ -403,6 +516,62 @@ mod tests {
     fn args_split_at_first_equals() {
         let map = args_map(&["A=1=2".to_string()]);
         assert_eq!(map.get("A").map(String::as_str), Some("1=2"));
+    }
+
+    fn args(entries: &[(&str, &str)]) -> Value {
+        Value::object([(
+            "build_args",
+            Value::string_map(entries.iter().map(|(k, v)| (k.to_string(), v.to_string()))),
+        )])
+    }
+
+    #[test]
+    fn clearing_args_replaces() {
+        assert!(clears_build_args(&args(&[("A", "1")]), &args(&[])));
+    }
+
+    #[test]
+    fn changing_args_updates() {
+        assert!(!clears_build_args(
+            &args(&[("A", "1")]),
+            &args(&[("B", "2")])
+        ));
+    }
+
+    #[test]
+    fn create_never_replaces() {
+        assert!(!clears_build_args(&Value::Null, &args(&[])));
+    }
+
+    #[test]
+    fn arg_name_with_equals_rejected() {
+        let mut diagnostics = Diagnostics::new();
+        let path = AttributePath::root("build_args");
+        let value = args(&[("K=V", "c")]).get("build_args").clone();
+        BuildArgNames.validate(&path, &value, &mut diagnostics);
+        assert!(diagnostics.has_error());
+    }
+
+    #[test]
+    fn empty_arg_name_rejected() {
+        let mut diagnostics = Diagnostics::new();
+        let path = AttributePath::root("build_args");
+        let value = args(&[("", "c")]).get("build_args").clone();
+        BuildArgNames.validate(&path, &value, &mut diagnostics);
+        assert!(diagnostics.has_error());
+    }
+
+    #[test]
+    fn empty_platforms_rejected() {
+        let mut diagnostics = Diagnostics::new();
+        let path = AttributePath::root("platforms");
+        SomePlatform.validate(&path, &Value::Set(vec![]), &mut diagnostics);
+        assert!(diagnostics.has_error());
+    }
+
+    #[test]
+    fn empty_location_rejected() {
+        assert!(non_empty("").is_err());
     }
 
     #[test]

@@ -117,7 +117,7 @@ where
         tokio::select! {
             biased;
             _ = cancel.cancelled() => return WaitOutcome::Interrupted(last_status),
-            _ = tokio::time::sleep(pause.min(deadline - now)) => {}
+            _ = tokio::time::sleep(pause.min(deadline.saturating_duration_since(now))) => {}
         }
         pause = next_pause(pause);
     }
@@ -125,21 +125,7 @@ where
 
 /// Returns the pause after `pause`: twice as long, at most [`POLL_MAX`].
 pub fn next_pause(pause: Duration) -> Duration {
-    (pause * 2).min(POLL_MAX)
-}
-
-/// Starts a build of a rule and returns its build record ID. The call is not
-/// cut short on Ctrl-C, so the provider always learns the ID of a build that
-/// started and can cancel it.
-pub async fn start_build(
-    client: &CrClient,
-    instance_id: &str,
-    repo_id: &str,
-    build_rule_id: &str,
-) -> Result<String, ApiError> {
-    client
-        .create_build_record_by_rule(instance_id, repo_id, build_rule_id)
-        .await
+    pause.saturating_mul(2).min(POLL_MAX)
 }
 
 /// Returns the build's status as the API spells it.

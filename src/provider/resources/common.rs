@@ -92,6 +92,16 @@ pub enum WaitError {
     Cancelled,
 }
 
+/// Returns the instant `timeout` from now. A timeout too large for the clock
+/// is cut to the framework's maximum duration, so adding it never panics.
+/// The timeouts validator already rejects longer values at validate time.
+pub fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(alicr_framework::timeouts::MAX_DURATION))
+        .unwrap_or(now)
+}
+
 /// Calls `check` with growing pauses until it returns [`Poll::Done`], the
 /// deadline passes, or Terraform cancels. A failed call ends the wait; the
 /// client has already retried throttling and transient errors.
@@ -104,7 +114,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T>, ApiError>>,
 {
-    let deadline = Instant::now() + timeout;
+    let deadline = deadline_after(timeout);
     let mut pause = POLL_START;
     loop {
         let last_status = match check().await.map_err(WaitError::Api)? {
@@ -115,12 +125,12 @@ where
         if now >= deadline {
             return Err(WaitError::TimedOut { last_status });
         }
-        let sleep = pause.min(deadline - now);
+        let sleep = pause.min(deadline.saturating_duration_since(now));
         tokio::select! {
             _ = ctx.cancel.cancelled() => return Err(WaitError::Cancelled),
             _ = tokio::time::sleep(sleep) => {}
         }
-        pause = (pause * 3 / 2).min(POLL_MAX);
+        pause = (pause.saturating_mul(3) / 2).min(POLL_MAX);
     }
 }
 
@@ -131,6 +141,58 @@ pub fn wait_diagnostic(what: &str, timeout: Duration, block: &str, error: WaitEr
         WaitError::TimedOut { last_status } => wait_timeout(what, timeout, &last_status, block),
         WaitError::Cancelled => wait_cancelled(what),
     }
+}
+
+/// Builds the state of an object that a create made but could not finish
+/// waiting for: the plan with `ids` set and every still-unknown value null.
+/// Returned with an error, Terraform saves it as tainted, so the next apply
+/// replaces the object instead of losing track of it.
+pub fn partial_state(plan: &Value, ids: &[(&str, &str)]) -> Value {
+    let mut state = plan.clone();
+    if let Some(entries) = state.as_entries().cloned() {
+        for (name, value) in entries {
+            if value.is_unknown() {
+                state.set(&name, Value::Null);
+            }
+        }
+    }
+    for (name, value) in ids {
+        state.set(name, Value::string(*value));
+    }
+    state
+}
+
+/// Derives a ClientToken from the values that identify an object, so a
+/// create repeated after a crash or a lost reply returns the object the first
+/// attempt made. The token is 43 ASCII characters or fewer for short kinds.
+/// NOTE: the maximum token length of the real API is not documented here.
+pub fn client_token(kind: &str, parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in std::iter::once(kind).chain(parts.iter().copied()) {
+        hasher.update(part.as_bytes());
+        // A separator that cannot occur in IDs or addresses keeps ("ab", "c")
+        // and ("a", "bc") apart.
+        hasher.update([0u8]);
+    }
+    let digest = hex::encode(hasher.finalize());
+    format!("alicr-{kind}-{}", &digest[..32])
+}
+
+/// True when an object created at `create_time_ms` (epoch milliseconds, the
+/// API's clock) is younger than `window`, so it may come from an earlier
+/// attempt of a create that was still waiting for it. A missing time counts
+/// as recent.
+pub fn created_within(create_time_ms: Option<i64>, window: Duration) -> bool {
+    let Some(created) = create_time_ms else {
+        return true;
+    };
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+    now_ms.saturating_sub(created) <= window_ms
 }
 
 /// Returns a required string attribute of a known configuration or plan.
@@ -222,6 +284,57 @@ mod tests {
             crate::provider::network::cidr_equal,
         );
         assert_eq!(kept, Value::string_set(["10.0.0.1"]));
+    }
+
+    #[test]
+    fn partial_state_sets_ids() {
+        let plan = Value::object([("id", Value::Unknown), ("name", Value::string("a"))]);
+        let state = partial_state(&plan, &[("id", "x:y")]);
+        assert_eq!(state.get("id"), &Value::string("x:y"));
+    }
+
+    #[test]
+    fn partial_state_nulls_unknown() {
+        let plan = Value::object([("id", Value::Unknown), ("status", Value::Unknown)]);
+        let state = partial_state(&plan, &[("id", "x:y")]);
+        assert_eq!(state.get("status"), &Value::Null);
+    }
+
+    #[test]
+    fn client_token_stable() {
+        assert_eq!(
+            client_token("link", &["a", "b"]),
+            client_token("link", &["a", "b"])
+        );
+    }
+
+    #[test]
+    fn client_token_separates_parts() {
+        assert_ne!(
+            client_token("link", &["ab", "c"]),
+            client_token("link", &["a", "bc"])
+        );
+    }
+
+    #[test]
+    fn client_token_fits_api() {
+        assert!(client_token("link", &["a"]).len() <= 64);
+    }
+
+    #[test]
+    fn created_within_old_object() {
+        assert!(!created_within(Some(1_000), Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn created_within_missing_time() {
+        assert!(created_within(None, Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn deadline_huge_timeout() {
+        let deadline = deadline_after(Duration::from_secs(u64::MAX));
+        assert!(deadline > Instant::now());
     }
 
     #[tokio::test]

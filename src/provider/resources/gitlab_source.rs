@@ -171,23 +171,91 @@ async fn wait_visible(
     .map_err(|e| common::wait_diagnostic(&what, timeout, block, e))
 }
 
-async fn create_source(request: &CreateRequest) -> Result<Value, Diagnostic> {
-    let client = client(&request.ctx)?;
-    let spec = spec_from(&request.config, &request.planned_state)?;
-    let timeout = timeouts::get(&request.config, Operation::Create, DEFAULTS);
-    let ctx = &request.ctx;
-    wait_for_link(ctx, &client, &spec, timeout).await?;
-    let token = uuid::Uuid::new_v4().to_string();
-    let mut created = api::create_code_source(ctx, &client, &spec, &token).await;
+/// Creates the binding, or adopts the instance's existing GitLab binding to
+/// the same endpoint, and returns its ID and whether it was adopted. The
+/// ClientToken is derived from the instance and endpoint, so a create
+/// repeated after a crash or a lost reply returns the binding the first
+/// attempt made.
+async fn create_or_adopt(
+    ctx: &Context,
+    client: &alicr_client::CrClient,
+    spec: &CodeSourceSpec,
+) -> Result<(String, bool), Diagnostic> {
+    let token = common::client_token("crcs", &[&spec.instance_id, &spec.endpoint_url]);
+    let mut created = api::create_code_source(ctx, client, spec, &token).await;
     if let Err(error) = &created {
         if error.may_have_been_applied() {
             tracing::warn!(instance_id = %spec.instance_id, "CreateInstanceCodeSource may have been applied; repeating it with the same ClientToken");
-            created = api::create_code_source(ctx, &client, &spec, &token).await;
+            created = api::create_code_source(ctx, client, spec, &token).await;
         }
     }
-    let id = created.map_err(|e| create_error(&spec.instance_id, &e))?;
-    let source = wait_visible(ctx, &client, &spec.instance_id, &id, timeout, "create").await?;
-    Ok(source_state(&request.planned_state, source))
+    let error = match created {
+        Ok(id) => return Ok((id, false)),
+        Err(error) => error,
+    };
+    if error.code() != Some("CODE_SOURCE_ALREADY_EXIST") {
+        return Err(create_error(&spec.instance_id, &error));
+    }
+    // Only one GitLab binding per instance exists. One to the same endpoint
+    // is this configuration's, made by an attempt whose result was lost.
+    let sources = api::list_code_sources(ctx, client, &spec.instance_id)
+        .await
+        .map_err(|e| create_error(&spec.instance_id, &e))?;
+    let same = sources.into_iter().find(|source| {
+        source.code_source_type.eq_ignore_ascii_case("GITLAB")
+            && same_url(&source.endpoint_url, &spec.endpoint_url)
+    });
+    match same {
+        Some(source) => {
+            tracing::info!(instance_id = %spec.instance_id, code_source_id = %source.code_source_id, "adopting the existing GitLab binding to the same endpoint");
+            Ok((source.code_source_id, true))
+        }
+        None => Err(create_error(&spec.instance_id, &error)),
+    }
+}
+
+/// True when the binding differs from the configuration in a value the API
+/// returns (the token is never returned).
+fn differs(source: &CodeSource, spec: &CodeSourceSpec) -> bool {
+    !source.network_type.eq_ignore_ascii_case(&spec.network_type)
+        || source.vpc_link_id != spec.vpc_link_id.clone().unwrap_or_default()
+        || !same_url(&source.endpoint_url, &spec.endpoint_url)
+        || source.user_name != spec.user_name
+}
+
+async fn create_source(request: &CreateRequest) -> Result<Value, (Value, Diagnostic)> {
+    let fail = |d: Diagnostic| (Value::Null, d);
+    let client = client(&request.ctx).map_err(fail)?;
+    let plan = &request.planned_state;
+    let spec = spec_from(&request.config, plan).map_err(fail)?;
+    let timeout = timeouts::get(&request.config, Operation::Create, DEFAULTS);
+    let ctx = &request.ctx;
+    wait_for_link(ctx, &client, &spec, timeout)
+        .await
+        .map_err(fail)?;
+    let (id, adopted) = create_or_adopt(ctx, &client, &spec).await.map_err(fail)?;
+
+    // From here on the binding exists, so every error returns it as a
+    // partial state that Terraform keeps as tainted.
+    let finish = async {
+        let source = wait_visible(ctx, &client, &spec.instance_id, &id, timeout, "create").await?;
+        if !adopted && !differs(&source, &spec) {
+            return Ok(source);
+        }
+        // An adopted binding gets the configured token and values.
+        api::update_code_source(ctx, &client, &id, &spec)
+            .await
+            .map_err(|e| create_error(&spec.instance_id, &e))?;
+        wait_visible(ctx, &client, &spec.instance_id, &id, timeout, "create").await
+    };
+    match finish.await {
+        Ok(source) => Ok(source_state(plan, source)),
+        Err(diagnostic) => {
+            let full_id = format!("{}:{id}", spec.instance_id);
+            let ids = [("id", full_id.as_str()), ("code_source_id", id.as_str())];
+            Err((common::partial_state(plan, &ids), diagnostic))
+        }
+    }
 }
 
 fn create_error(instance_id: &str, error: &alicr_client::Error) -> Diagnostic {
@@ -244,7 +312,8 @@ impl Resource for GitlabSource {
                 private: request.private,
                 ..StateResponse::default()
             },
-            Err(d) => StateResponse {
+            Err((new_state, d)) => StateResponse {
+                new_state,
                 diagnostics: d.into(),
                 ..StateResponse::default()
             },

@@ -68,8 +68,11 @@ fn check_public_host(config: &Value, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// For `VPC` bindings, looks up the link and checks that the endpoint's host
-/// is an address it reaches. Skipped while any input is unknown.
+/// For `VPC` bindings, looks up the link and warns when the endpoint's host
+/// is not an address it reaches. Skipped while any input is unknown. It only
+/// warns because the same plan may also update the link's addresses, which
+/// this resource cannot see; the bind call at apply time rejects a real
+/// mismatch.
 pub async fn check_endpoint_on_link(request: &mut ModifyPlanRequest) {
     let config = &request.config;
     if config.get("network_type").as_str() != Some("VPC") {
@@ -109,9 +112,9 @@ pub async fn check_endpoint_on_link(request: &mut ModifyPlanRequest) {
     };
     if let Err(e) = network::check_endpoint_on_link(&endpoint, &reach) {
         request.diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 "Endpoint not reachable through the VPC link",
-                format!("{e} (link {link_id})."),
+                format!("{e} (link {link_id} as it is now). Unless this plan also adds the host to the link's gitlab_ip or allowed_ips, binding will fail at apply."),
             )
             .with_attribute(AttributePath::root("endpoint")),
         );

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod build_rule;
+mod build_start;
 pub mod build_wait;
 pub mod common;
 pub mod gitlab_source;

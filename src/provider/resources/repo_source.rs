@@ -135,9 +135,11 @@ async fn oversea_conflict(
     }))
 }
 
-async fn create_binding(request: &CreateRequest) -> Result<Value, Diagnostic> {
-    let client = client(&request.ctx)?;
-    let binding = binding_from(&request.planned_state)?;
+async fn create_binding(request: &CreateRequest) -> Result<Value, (Value, Diagnostic)> {
+    let fail = |d: Diagnostic| (Value::Null, d);
+    let client = client(&request.ctx).map_err(fail)?;
+    let plan = &request.planned_state;
+    let binding = binding_from(plan).map_err(fail)?;
     let ctx = &request.ctx;
     let what = format!(
         "bind repository {} to {}/{}",
@@ -147,29 +149,31 @@ async fn create_binding(request: &CreateRequest) -> Result<Value, Diagnostic> {
     // the same apply, after the plan could look it up.
     if let Some(d) = oversea_conflict(ctx, &client, &binding)
         .await
-        .map_err(|e| common::api_diagnostic(&what, &e))?
+        .map_err(|e| fail(common::api_diagnostic(&what, &e)))?
     {
-        return Err(d);
+        return Err(fail(d));
     }
+    let id = format!("{}:{}", binding.instance_id, binding.repo_id);
+    let partial = |d: Diagnostic| (common::partial_state(plan, &[("id", id.as_str())]), d);
     if let Err(error) = api::create_repo_source(ctx, &client, &binding).await {
+        if !error.may_have_been_applied() {
+            return Err(fail(create_error(&what, &binding, &error)));
+        }
         // A create whose reply was lost is adopted if the same binding exists.
-        let adopted = match error.may_have_been_applied() {
-            true => api::get_repo_source(ctx, &client, &binding.instance_id, &binding.repo_id)
-                .await
-                .ok()
-                .flatten(),
-            false => None,
-        };
-        if !adopted.is_some_and(|found| same_binding(&found, &binding)) {
-            return Err(create_error(&what, &binding, &error));
+        // If the binding is not visible yet, it may still exist, so it stays
+        // in state as tainted and the next apply replaces it.
+        let found = api::get_repo_source(ctx, &client, &binding.instance_id, &binding.repo_id)
+            .await
+            .ok()
+            .flatten();
+        if !found.is_some_and(|found| same_binding(&found, &binding)) {
+            return Err(partial(create_error(&what, &binding, &error)));
         }
     }
-    let found = wait_visible(request, &client, &binding).await?;
-    Ok(binding_state(
-        &request.planned_state,
-        &binding.instance_id,
-        found,
-    ))
+    let found = wait_visible(request, &client, &binding)
+        .await
+        .map_err(partial)?;
+    Ok(binding_state(plan, &binding.instance_id, found))
 }
 
 fn create_error(
@@ -248,7 +252,8 @@ impl Resource for RepoSource {
                 private: request.private,
                 ..StateResponse::default()
             },
-            Err(d) => StateResponse {
+            Err((new_state, d)) => StateResponse {
+                new_state,
                 diagnostics: d.into(),
                 ..StateResponse::default()
             },

@@ -15,11 +15,15 @@ const NETWORK_ATTRIBUTES: [&str; 4] = ["vpc_id", "vswitch_id", "gitlab_ip", "dat
 /// Runs the checks on a create, or when a network attribute changed. Unknown
 /// values and a provider whose configuration is not known yet skip them.
 pub async fn check_network(request: &mut ModifyPlanRequest) {
-    let config = &request.config;
+    // The plan, not the configuration, is compared with the state: an omitted
+    // data_center_cidrs is null in the configuration but its default [] in
+    // both the plan and the state, and must not count as a change.
+    let planned = &request.planned_state;
     let changed = request.prior_state.is_null()
         || NETWORK_ATTRIBUTES
             .iter()
-            .any(|name| config.get(name) != request.prior_state.get(name));
+            .any(|name| planned.get(name) != request.prior_state.get(name));
+    let config = &request.config;
     if !changed {
         return;
     }
