@@ -39,14 +39,21 @@ pub enum NetworkError {
          172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"
     )]
     NotPrivate { value: String },
-    #[error("{value:?} overlaps {BACK_ROUTE_CIDR}. {BACK_ROUTE_REASON}")]
+    #[error(
+        "{value:?} overlaps {BACK_ROUTE_CIDR}. {BACK_ROUTE_REASON} Choose addresses outside \
+         {BACK_ROUTE_CIDR}."
+    )]
     OverlapsBackRoute { value: String },
-    #[error("{value:?} is not a valid URL: {reason}")]
+    #[error(
+        "{value:?} is not a valid URL ({reason}); write the full URL with its scheme, \
+         such as http://192.168.1.10 or https://gitlab.example.com"
+    )]
     InvalidUrl { value: String, reason: String },
     #[error("{value:?} uses scheme {scheme:?}; use http or https")]
     UnsupportedScheme { value: String, scheme: String },
     #[error(
-        "{value:?} uses HTTPS on port {port}; Container Registry accepts HTTPS only on port 443"
+        "{value:?} uses HTTPS on port {port}; Container Registry accepts HTTPS only on port \
+         443, so serve GitLab on 443 or use http:// on a port from 1025 to 65535"
     )]
     HttpsPort { value: String, port: u16 },
     #[error(

@@ -35,7 +35,9 @@ pub fn parse_import_id(id: &str, names: &[&str]) -> Result<Vec<String>, Diagnost
 /// object, the API's code and RequestId, and what to try.
 pub fn api_diagnostic(what: &str, error: &ApiError) -> Diagnostic {
     let advice = match error {
-        ApiError::Credentials { .. } => " Check the provider's credentials (access_key, secret_key, profile or assume_role).",
+        ApiError::Credentials { .. } => CREDENTIALS_ADVICE,
+        _ if error.code().is_some_and(is_credentials_code) => CREDENTIALS_ADVICE,
+        ApiError::Dispatch { .. } if !error.may_have_been_applied() => ENDPOINT_ADVICE,
         ApiError::Timeout { .. } => " The service kept failing or throttling until the deadline; try again later or raise the timeout.",
         ApiError::Cancelled { .. } => " Terraform was interrupted; run it again to finish.",
         _ if error.may_have_been_applied() => " The request may have reached the server; run plan to see whether the change was applied.",
@@ -43,8 +45,40 @@ pub fn api_diagnostic(what: &str, error: &ApiError) -> Diagnostic {
     };
     Diagnostic::error(
         format!("Failed to {what}"),
-        format!("Failed to {what}: {error}.{advice}"),
+        format!("Failed to {what}: {error}{}.{advice}", error_causes(error)),
     )
+}
+
+const CREDENTIALS_ADVICE: &str = " Check the provider's credentials (access_key and secret_key, \
+    ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, profile, or assume_role).";
+
+const ENDPOINT_ADVICE: &str = " Check that the API endpoint is reachable: the provider's \
+    endpoints block or ALIBABA_CLOUD_ENDPOINT_CR, _VPC and _STS, and the region.";
+
+/// Error codes that mean the request's signature or keys were rejected.
+fn is_credentials_code(code: &str) -> bool {
+    code.starts_with("InvalidAccessKeyId")
+        || code.starts_with("InvalidSecurityToken")
+        || matches!(
+            code,
+            "SignatureDoesNotMatch" | "IncompleteSignature" | "MissingSecurityToken"
+        )
+}
+
+/// The underlying causes of an error (such as "Connection refused"), which the
+/// error's own message leaves out.
+fn error_causes(error: &ApiError) -> String {
+    let mut causes = String::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !causes.contains(&text) {
+            causes.push_str(": ");
+            causes.push_str(&text);
+        }
+        source = cause.source();
+    }
+    causes
 }
 
 /// Error diagnostic for a wait that outlasted its timeout.

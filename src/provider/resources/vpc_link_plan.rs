@@ -52,8 +52,10 @@ pub async fn check_network(request: &mut ModifyPlanRequest) {
             return;
         }
         Err(e) => {
+            // A failed lookup says nothing about vswitch_id itself (bad keys,
+            // unreachable endpoint), so the diagnostic points at no attribute.
             let d = super::common::api_diagnostic(&format!("look up vSwitch {vswitch_id}"), &e);
-            request.diagnostics.push(d.with_attribute(vswitch_path));
+            request.diagnostics.push(d);
             return;
         }
     };
