@@ -175,3 +175,20 @@ pub fn dedupe_set(items: &[Value]) -> Vec<&Value> {
     }
     out
 }
+
+/// Drops repeated wholly known elements from decoded set elements, by the same
+/// rule as [`dedupe_set`], because a [`Value::Set`] holds unique elements and a
+/// peer may send duplicates (cty collapses them the same way).
+pub fn unique_elements(items: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    for item in items {
+        let duplicate = item.is_wholly_known()
+            && out
+                .iter()
+                .any(|kept| kept.is_wholly_known() && *kept == item);
+        if !duplicate {
+            out.push(item);
+        }
+    }
+    out
+}

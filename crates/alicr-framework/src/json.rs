@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use serde_json::Value as Json;
 
-use crate::codec::{dedupe_set, infer_type, type_name, value_kind, CodecError};
+use crate::codec::{dedupe_set, infer_type, type_name, unique_elements, value_kind, CodecError};
 use crate::number;
 use crate::path::{AttributePath, Step};
 use crate::types::Type;
@@ -124,7 +124,7 @@ fn from_json(json: &Json, ty: &Type, path: &mut AttributePath) -> Result<Value, 
             .iter()
             .map(|item| from_json(item, element, path))
             .collect::<Result<Vec<_>, _>>()
-            .map(Value::Set),
+            .map(|elements| Value::Set(unique_elements(elements))),
         (Json::Array(items), Type::Tuple(elements)) => {
             if items.len() != elements.len() {
                 return Err(CodecError::TupleLength {

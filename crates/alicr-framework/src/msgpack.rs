@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use rmpv::Value as Mp;
 
-use crate::codec::{dedupe_set, infer_type, type_name, value_kind, CodecError};
+use crate::codec::{dedupe_set, infer_type, type_name, unique_elements, value_kind, CodecError};
 use crate::number::{self, WireNumber};
 use crate::path::AttributePath;
 use crate::types::Type;
@@ -123,7 +123,7 @@ fn from_wire(raw: &Mp, ty: &Type, path: &mut AttributePath) -> Result<Value, Dec
                 .iter()
                 .map(|item| from_wire(item, element, path))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Value::Set(out))
+            Ok(Value::Set(unique_elements(out)))
         }
         (Mp::Array(items), Type::Tuple(elements)) => {
             if items.len() != elements.len() {

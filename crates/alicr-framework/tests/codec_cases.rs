@@ -208,3 +208,17 @@ fn json_strip_unknown_attributes() {
     json::strip_unknown_attributes(&mut raw, &ty);
     assert_eq!(raw, serde_json::json!({"a": [{"x": "1"}]}));
 }
+
+#[test]
+fn msgpack_set_duplicates_collapse() {
+    // A set of numbers [1, 2, 1], as a peer might send it.
+    let decoded = msgpack::decode(&[0x93, 1, 2, 1], &Type::set(Type::Number));
+    assert_eq!(decoded.ok(), Some(Value::Set(vec![num("1"), num("2")])));
+}
+
+#[test]
+fn json_set_duplicates_collapse() {
+    let decoded = json::decode_bytes(br#"["a","b","a"]"#, &Type::set(Type::String));
+    let elements = decoded.ok().and_then(|v| v.as_elements().map(<[Value]>::len));
+    assert_eq!(elements, Some(2));
+}
