@@ -22,7 +22,7 @@ pub struct Config {
     pub assume_role: Option<AssumeRoleConfig>,
     /// Per-product endpoint overrides.
     pub endpoints: Endpoints,
-    /// Retries after the first attempt of each call; default 5.
+    /// Retries after the first attempt of each call; default 8.
     pub max_retries: u32,
     /// PEM file of extra trusted CA certificates, added to the system roots.
     pub ca_bundle: Option<PathBuf>,
@@ -37,14 +37,14 @@ pub struct Config {
 }
 
 impl Config {
-    /// Returns a configuration with the defaults: alicloud endpoints, 5 retries, signature V3.
+    /// Returns a configuration with the defaults: alicloud endpoints, 8 retries, signature V3.
     pub fn new(region: impl Into<String>, credentials: CredentialSource) -> Self {
         Self {
             region: region.into(),
             credentials,
             assume_role: None,
             endpoints: Endpoints::default(),
-            max_retries: 5,
+            max_retries: 8,
             ca_bundle: None,
             user_agent_suffix: None,
             signature_version: SignatureVersion::V3,

@@ -18,12 +18,14 @@ pub(crate) struct RetryPolicy {
 
 impl RetryPolicy {
     pub(crate) fn new(max_retries: u32) -> Self {
-        // With the default 5 retries the windows are 2, 4, 8, 16 and 32 s: enough for a
-        // throttled account to recover, unlike budgets of one or two seconds.
+        // The windows start short, because most throttling and 5xx answers are single
+        // blips, and double to 30 s, so the provider's default of 8 retries spans about a
+        // minute for an account that stays throttled; the server's retry-after wins when
+        // it is longer.
         Self {
             max_retries,
-            base: Duration::from_secs(2),
-            cap: Duration::from_secs(60),
+            base: Duration::from_millis(250),
+            cap: Duration::from_secs(30),
         }
     }
 
@@ -154,14 +156,14 @@ mod tests {
     #[test]
     fn backoff_window_doubles() {
         let policy = RetryPolicy::new(5);
-        assert_eq!(policy.backoff(0, None, 1.0), Duration::from_secs(2));
-        assert_eq!(policy.backoff(3, None, 1.0), Duration::from_secs(16));
+        assert_eq!(policy.backoff(0, None, 1.0), Duration::from_millis(250));
+        assert_eq!(policy.backoff(3, None, 1.0), Duration::from_secs(2));
     }
 
     #[test]
     fn backoff_capped() {
         let policy = RetryPolicy::new(50);
-        assert_eq!(policy.backoff(30, None, 1.0), Duration::from_secs(60));
+        assert_eq!(policy.backoff(30, None, 1.0), Duration::from_secs(30));
     }
 
     #[test]
