@@ -1,5 +1,6 @@
 //! Request authentication: finds the access key, checks the timestamp, verifies the V1 or V3
 //! signature, checks STS security tokens and rejects reused nonces, with Alibaba's error codes.
+//! The V3 header coverage rules live in `auth_v3_headers`.
 
 use http::HeaderMap;
 use time::format_description::FormatItem;
@@ -7,6 +8,7 @@ use time::macros::format_description;
 use time::PrimitiveDateTime;
 
 use crate::app::{App, NONCE_WINDOW_MS};
+use crate::auth_v3_headers;
 use crate::model::AccessKey;
 use crate::signing;
 use crate::store::Stored;
@@ -119,6 +121,7 @@ fn authenticate_v3(
             "The Authorization header must carry Credential, SignedHeaders and Signature.",
         )
     })?;
+    auth_v3_headers::check_coverage(req.headers, &parsed.signed_headers)?;
     let date = req
         .header("x-acs-date")
         .ok_or_else(|| ApiError::missing("Timestamp"))?;
@@ -145,6 +148,7 @@ fn authenticate_v3(
         .collect();
     let canonical_query = signing::v3_canonical_query(req.query.iter());
     let hashed_payload = signing::sha256_hex(req.body);
+    auth_v3_headers::check_content_hash(req.headers, &hashed_payload)?;
     let canonical_request = signing::v3_canonical_request(
         req.method,
         &canonical_query,

@@ -24,6 +24,7 @@ mod actions;
 pub mod admin;
 mod app;
 mod auth;
+mod auth_v3_headers;
 pub mod emulator;
 mod ids;
 mod model;

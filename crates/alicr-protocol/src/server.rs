@@ -6,7 +6,10 @@
 //! StopProvider itself.
 //!
 //! In debug mode the process serves plaintext for Terraform to attach to via
-//! `TF_REATTACH_PROVIDERS`, and runs until SIGINT.
+//! `TF_REATTACH_PROVIDERS`, and runs until SIGINT or SIGTERM.
+//!
+//! Every way of stopping that this module handles (Shutdown, SIGTERM, and
+//! SIGINT in debug mode) returns from [`serve`], which removes the socket.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -125,6 +128,7 @@ pub async fn serve(
 
     if options.debug {
         watch_signal(SignalKind::interrupt(), shutdown.clone(), true)?;
+        watch_signal(SignalKind::terminate(), shutdown.clone(), true)?;
         print_reattach(&options.provider_address, &socket_path)?;
         return run(
             router.serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned()),

@@ -44,6 +44,8 @@ pub enum TlsError {
     MissingClientCertificate,
     #[error("failed to parse PLUGIN_CLIENT_CERT as PEM")]
     ClientCertificatePem(#[source] std::io::Error),
+    #[error("PLUGIN_CLIENT_CERT is not a valid X.509 certificate ({reason}); Terraform sets it to its client certificate")]
+    InvalidClientCertificate { reason: String },
     #[error("failed to build the TLS server configuration")]
     Config(#[source] rustls::Error),
 }
@@ -103,11 +105,20 @@ pub fn auto_mtls(client_cert_pem: &str) -> Result<AutoMtls, TlsError> {
 fn parse_client_certificate(pem: &str) -> Result<CertificateDer<'static>, TlsError> {
     let mut reader = pem.as_bytes();
     let first = rustls_pemfile::certs(&mut reader).next();
-    match first {
-        Some(Ok(certificate)) => Ok(certificate),
-        Some(Err(error)) => Err(TlsError::ClientCertificatePem(error)),
-        None => Err(TlsError::MissingClientCertificate),
-    }
+    let certificate = match first {
+        Some(Ok(certificate)) => certificate,
+        Some(Err(error)) => return Err(TlsError::ClientCertificatePem(error)),
+        None => return Err(TlsError::MissingClientCertificate),
+    };
+    // A PEM wrapper around junk decodes fine, and the pinned verifier would then reject every
+    // client, so the failure would show up only as a hung Terraform. Parsing the DER with the
+    // same library that later checks the handshake signature catches it at startup.
+    webpki::EndEntityCert::try_from(&certificate).map_err(|error| {
+        TlsError::InvalidClientCertificate {
+            reason: error.to_string(),
+        }
+    })?;
+    Ok(certificate)
 }
 
 /// Generates a self-signed ECDSA P-256 certificate for `localhost`, with the
@@ -204,11 +215,32 @@ impl ClientCertVerifier for PinnedClientCertificate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     #[test]
     fn client_pem_without_certificate_rejected() {
         let result = parse_client_certificate("not a certificate");
         assert!(matches!(result, Err(TlsError::MissingClientCertificate)));
+    }
+
+    #[test]
+    fn client_pem_with_junk_rejected() {
+        let pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        let result = parse_client_certificate(pem);
+        assert!(
+            matches!(result, Err(TlsError::InvalidClientCertificate { .. })),
+            "{result:?}"
+        );
+    }
+
+    #[test]
+    fn client_pem_with_certificate_accepted() {
+        let (certificate, _) =
+            generate_server_certificate().unwrap_or_else(|e| panic!("generate: {e}"));
+        let body = base64::engine::general_purpose::STANDARD.encode(certificate.as_ref());
+        let pem = format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
+        let parsed = parse_client_certificate(&pem);
+        assert_eq!(parsed.ok(), Some(certificate));
     }
 
     #[test]

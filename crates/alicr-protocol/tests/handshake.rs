@@ -1,12 +1,14 @@
 //! The go-plugin process contract, checked on the real corner provider binary:
 //! handshake line, TLS with a Terraform-like P-521 client certificate,
-//! Shutdown, and the message for people who run the binary by hand.
+//! Shutdown and signals, startup errors, and the message for people who run
+//! the binary by hand.
 
 mod common;
 
 use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
+use alicr_protocol::handshake::MAGIC_COOKIE_VALUE;
 use alicr_protocol::proto::plugin::Empty;
 use alicr_protocol::proto::tfplugin6::get_provider_schema;
 use common::{
@@ -117,6 +119,67 @@ async fn sigint_is_ignored() {
     assert!(schema_has_thing(&channel).await);
 }
 
+fn send_signal(name: &str, pid: u32) {
+    let sent = Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status();
+    assert!(
+        sent.map(|s| s.success()).unwrap_or(false),
+        "kill -{name} failed"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_removes_socket() {
+    let mut plugin = start_plugin(None);
+    let socket = plugin.handshake.socket.clone();
+    assert!(socket.exists(), "socket {} missing", socket.display());
+    send_signal("TERM", plugin.child.id());
+    let status = wait_exit(&mut plugin);
+    assert!(status.success(), "plugin exited with {status}");
+    assert!(!socket.exists(), "socket {} left behind", socket.display());
+}
+
+#[test]
+fn junk_client_cert_fails() {
+    use std::io::{BufRead, BufReader, Read};
+
+    let socket_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let mut child = Command::new(corner_binary())
+        .env_clear()
+        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_UNIX_SOCKET_DIR", socket_dir.path())
+        .env(
+            "PLUGIN_CLIENT_CERT",
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn corner provider: {e}"));
+    // A plugin that accepted the certificate prints its handshake line and keeps
+    // serving, so the first stdout line decides the test without waiting.
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut first_line = String::new();
+    let _ = BufReader::new(stdout).read_line(&mut first_line);
+    let _ = child.kill();
+    let status = child.wait().unwrap_or_else(|e| panic!("wait: {e}"));
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+
+    assert_eq!(first_line, "", "the plugin served with a junk certificate");
+    assert_eq!(status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "stderr: {stderr}");
+    assert!(stderr.contains("PLUGIN_CLIENT_CERT"), "stderr: {stderr}");
+    let left: Vec<_> = std::fs::read_dir(socket_dir.path())
+        .unwrap_or_else(|e| panic!("read socket dir: {e}"))
+        .collect();
+    assert!(left.is_empty(), "files left in the socket dir: {left:?}");
+}
+
 #[test]
 fn no_cookie_explains_and_fails() {
     let output = Command::new(corner_binary())
@@ -173,4 +236,37 @@ async fn debug_mode_prints_reattach() {
     let status = child.wait().unwrap_or_else(|e| panic!("wait: {e}"));
     drop(lines);
     assert!(status.success(), "debug plugin exited with {status}");
+}
+
+#[test]
+fn debug_sigterm_removes_socket() {
+    use std::io::{BufRead, BufReader};
+
+    let socket_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let mut child = Command::new(corner_binary())
+        .arg("--debug")
+        .env_clear()
+        .env("PLUGIN_UNIX_SOCKET_DIR", socket_dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let started = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("TF_REATTACH_PROVIDERS="));
+    assert!(started, "no TF_REATTACH_PROVIDERS line");
+    let socket_count = || {
+        std::fs::read_dir(socket_dir.path())
+            .unwrap_or_else(|e| panic!("read socket dir: {e}"))
+            .count()
+    };
+    assert_eq!(socket_count(), 1);
+
+    send_signal("TERM", child.id());
+    let status = child.wait().unwrap_or_else(|e| panic!("wait: {e}"));
+    drop(lines);
+    assert!(status.success(), "debug plugin exited with {status}");
+    assert_eq!(socket_count(), 0, "socket left behind after SIGTERM");
 }

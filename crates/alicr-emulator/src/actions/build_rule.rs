@@ -28,6 +28,28 @@ fn check_platforms(platforms: &[String]) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Maximum length of an image tag in characters, the Docker registry limit.
+const MAX_IMAGE_TAG_CHARS: usize = 128;
+
+// NOTE: Alibaba documents no ImageTag rule for build rules, so this applies only the Docker
+// tag length and rejects whitespace and control characters. It does not enforce the Docker
+// charset, in case the real service accepts placeholders in tags.
+fn check_image_tag(tag: &str) -> Result<(), ApiError> {
+    let length = tag.chars().count();
+    if length == 0 || length > MAX_IMAGE_TAG_CHARS {
+        let reason = format!("expected 1 to {MAX_IMAGE_TAG_CHARS} characters, got {length}");
+        return Err(ApiError::invalid("ImageTag", tag, &reason));
+    }
+    if tag.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ApiError::invalid(
+            "ImageTag",
+            tag,
+            "an image tag cannot contain whitespace or control characters",
+        ));
+    }
+    Ok(())
+}
+
 fn rule_json(rule: &Stored<BuildRule>) -> Value {
     json!({
         "BuildRuleId": rule.id,
@@ -68,6 +90,7 @@ pub(super) fn create_rule(ctx: &Ctx<'_>, params: &Params, tx: &Tx<'_>) -> Result
     params.one_of("PushType", PUSH_TYPES)?;
     let push_name = params.required("PushName")?;
     let image_tag = params.required("ImageTag")?;
+    check_image_tag(image_tag)?;
     let platforms = params
         .list("Platforms")?
         .unwrap_or_else(|| vec!["linux/amd64".into()]);
@@ -104,6 +127,10 @@ pub(super) fn update_rule(ctx: &Ctx<'_>, params: &Params, tx: &Tx<'_>) -> Result
         ("DockerfileLocation", &mut doc.dockerfile_location),
         ("DockerfileName", &mut doc.dockerfile_name),
     ];
+    if let Some(tag) = params.get("ImageTag") {
+        check_image_tag(tag)?;
+    }
+
     for (name, field) in texts {
         if let Some(value) = params.get(name) {
             *field = value.to_string();

@@ -5,6 +5,7 @@ mod build_record;
 mod build_rule;
 mod code_source;
 mod instance;
+mod link_addresses;
 mod namespace;
 mod repository;
 mod source_repo;

@@ -2,12 +2,9 @@
 //! update of the allowed addresses, and delete. A link is `CREATING` until its ready time,
 //! then `RUNNING`; after delete it is `DELETING` until it is gone.
 
-use std::net::IpAddr;
-
-use ipnet::IpNet;
 use serde_json::{json, Value};
 
-use super::{empty, instance, paged, reply, Ctx};
+use super::{empty, instance, link_addresses, paged, reply, Ctx};
 use crate::ids;
 use crate::model::{CodeSource, LinkStatus, VSwitch, Vpc, VpcLink};
 use crate::store::{Stored, Tx};
@@ -77,30 +74,15 @@ pub(super) fn find_link(
         .ok_or_else(|| link_not_exist(link_id))
 }
 
-fn ip_list(params: &Params, name: &str) -> Result<Vec<String>, ApiError> {
+/// Reads the `name.N` list and checks each entry with `check`.
+fn checked_list(
+    params: &Params,
+    name: &str,
+    check: fn(&str, &str) -> Result<(), ApiError>,
+) -> Result<Vec<String>, ApiError> {
     let values = params.list(name)?.unwrap_or_default();
     for value in &values {
-        if value.parse::<IpAddr>().is_err() {
-            return Err(ApiError::invalid(
-                name,
-                value,
-                "expected an IPv4 or IPv6 address",
-            ));
-        }
-    }
-    Ok(values)
-}
-
-fn cidr_list(params: &Params, name: &str) -> Result<Vec<String>, ApiError> {
-    let values = params.list(name)?.unwrap_or_default();
-    for value in &values {
-        if value.parse::<IpNet>().is_err() {
-            return Err(ApiError::invalid(
-                name,
-                value,
-                "expected a CIDR block such as 10.0.0.0/8",
-            ));
-        }
+        check(name, value)?;
     }
     Ok(values)
 }
@@ -164,15 +146,13 @@ pub(super) fn create_link(ctx: &Ctx<'_>, params: &Params, tx: &Tx<'_>) -> Result
             return Ok(reply(json!({ "LinkId": link.id })));
         }
     }
-    if gitlab_ip.parse::<IpAddr>().is_err() {
-        return Err(ApiError::invalid(
-            "GitLabIp",
-            gitlab_ip,
-            "expected an IPv4 or IPv6 address",
-        ));
-    }
-    let allowed_ips = ip_list(params, "AllowedIps")?;
-    let data_center_cidrs = cidr_list(params, "DataCenterCidrs")?;
+    link_addresses::check_host("GitLabIp", gitlab_ip)?;
+    let allowed_ips = checked_list(params, "AllowedIps", link_addresses::check_host)?;
+    let data_center_cidrs = checked_list(
+        params,
+        "DataCenterCidrs",
+        link_addresses::check_data_center_cidr,
+    )?;
     let zone_id = check_network(ctx, tx, &inst.doc.region, vpc_id, vswitch_id)?;
     let doc = VpcLink {
         instance_id: inst.id.clone(),
@@ -235,8 +215,12 @@ pub(super) fn update_link(ctx: &Ctx<'_>, params: &Params, tx: &Tx<'_>) -> Result
     let inst = instance(ctx, params, tx)?;
     let mut link = find_link(ctx, tx, &inst.id, params.required("LinkId")?)?;
     require_running(&link, ctx.now_ms, "an update")?;
-    link.doc.allowed_ips = ip_list(params, "AllowedIps")?;
-    link.doc.data_center_cidrs = cidr_list(params, "DataCenterCidrs")?;
+    link.doc.allowed_ips = checked_list(params, "AllowedIps", link_addresses::check_host)?;
+    link.doc.data_center_cidrs = checked_list(
+        params,
+        "DataCenterCidrs",
+        link_addresses::check_data_center_cidr,
+    )?;
     tx.update(&link.id, &link.doc)?;
     Ok(empty())
 }

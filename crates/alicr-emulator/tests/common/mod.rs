@@ -178,39 +178,35 @@ impl Caller {
 
     /// Calls an action with V3 signing, parameters in the query string.
     pub async fn v3(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Reply {
-        let mut sorted = owned(params);
+        self.send_v3(V3Request::new(version, action, params)).await
+    }
+
+    /// Signs and sends a V3 request with its header options applied.
+    pub async fn send_v3(&self, request: V3Request) -> Reply {
+        let mut sorted = request.query.clone();
         sorted.sort();
         let query: Vec<String> = sorted
             .iter()
             .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
             .collect();
         let query = query.join("&");
-        let host = self.url.trim_start_matches("http://").to_string();
-        let body_hash = hex::encode(sha2::Sha256::digest(b""));
-        let mut headers = vec![
-            ("host".to_string(), host),
-            ("x-acs-action".to_string(), action.to_string()),
-            ("x-acs-content-sha256".to_string(), body_hash.clone()),
-            ("x-acs-date".to_string(), timestamp_now()),
-            ("x-acs-signature-nonce".to_string(), nonce()),
-            ("x-acs-version".to_string(), version.to_string()),
-        ];
-        if let Some(token) = &self.token {
-            headers.push(("x-acs-security-token".into(), token.clone()));
-        }
-        headers.sort();
-        let canonical_headers: String = headers.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
-        let signed: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
+        let body_hash = hex::encode(sha2::Sha256::digest(&request.body));
+        let mut headers = self.v3_headers(&request, &body_hash);
+
+        let signed_pairs: Vec<&(String, String)> = headers
+            .iter()
+            .filter(|(k, _)| request.signed.as_ref().is_none_or(|only| only.contains(k)))
+            .collect();
+        let canonical_headers: String = signed_pairs
+            .iter()
+            .map(|(k, v)| format!("{k}:{v}\n"))
+            .collect();
+        let signed: Vec<&str> = signed_pairs.iter().map(|(k, _)| k.as_str()).collect();
         let signed = signed.join(";");
-        let request = format!("POST\n/\n{query}\n{canonical_headers}\n{signed}\n{body_hash}");
-        let to_sign = format!(
-            "ACS3-HMAC-SHA256\n{}",
-            hex::encode(sha2::Sha256::digest(request.as_bytes()))
-        );
-        let mut mac =
-            Hmac::<sha2::Sha256>::new_from_slice(self.secret.as_bytes()).expect("hmac key");
-        mac.update(to_sign.as_bytes());
-        let signature = hex::encode(mac.finalize().into_bytes());
+        let canonical = format!("POST\n/\n{query}\n{canonical_headers}\n{signed}\n{body_hash}");
+        let signature = self.v3_signature(&canonical);
+
+        replace_headers(&mut headers, &request.replace_after_signing);
         let mut builder = self.http.post(format!("{}/?{query}", self.url));
         for (name, value) in &headers {
             if name != "host" {
@@ -221,7 +217,86 @@ impl Caller {
             "ACS3-HMAC-SHA256 Credential={},SignedHeaders={signed},Signature={signature}",
             self.ak
         );
-        into_reply(builder.header("authorization", auth).send().await).await
+        let builder = builder.header("authorization", auth).body(request.body);
+        into_reply(builder.send().await).await
+    }
+
+    /// Builds the sorted headers to sign, with the request's additions, omissions and
+    /// replacements applied.
+    fn v3_headers(&self, request: &V3Request, body_hash: &str) -> Vec<(String, String)> {
+        let mut headers = vec![
+            (
+                "host".to_string(),
+                self.url.trim_start_matches("http://").to_string(),
+            ),
+            ("x-acs-action".to_string(), request.action.clone()),
+            ("x-acs-content-sha256".to_string(), body_hash.to_string()),
+            ("x-acs-date".to_string(), timestamp_now()),
+            ("x-acs-signature-nonce".to_string(), nonce()),
+            ("x-acs-version".to_string(), request.version.clone()),
+        ];
+        if let Some(token) = &self.token {
+            headers.push(("x-acs-security-token".into(), token.clone()));
+        }
+        headers.extend(owned(&request.extra_headers));
+        headers.retain(|(k, _)| !request.omitted.contains(&k.as_str()));
+        replace_headers(&mut headers, &request.replace_before_signing);
+        headers.sort();
+        headers
+    }
+
+    fn v3_signature(&self, canonical_request: &str) -> String {
+        let to_sign = format!(
+            "ACS3-HMAC-SHA256\n{}",
+            hex::encode(sha2::Sha256::digest(canonical_request.as_bytes()))
+        );
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(self.secret.as_bytes()).expect("hmac key");
+        mac.update(to_sign.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+fn replace_headers(headers: &mut Vec<(String, String)>, replacements: &[(&str, &str)]) {
+    for (name, value) in owned(replacements) {
+        headers.retain(|(k, _)| *k != name);
+        headers.push((name, value));
+    }
+}
+
+/// One V3 request to sign, with optional ways to leave headers unsigned or change them.
+#[derive(Default)]
+pub struct V3Request {
+    pub version: String,
+    pub action: String,
+    pub query: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Headers sent and, unless `signed` leaves them out, signed.
+    pub extra_headers: Vec<(&'static str, &'static str)>,
+    /// Helper headers left out of the request entirely.
+    pub omitted: Vec<&'static str>,
+    /// Header values set before signing, replacing the helper's own (for example a false hash).
+    pub replace_before_signing: Vec<(&'static str, &'static str)>,
+    /// Header values set after signing, so the signature no longer covers what is sent.
+    pub replace_after_signing: Vec<(&'static str, &'static str)>,
+    /// Header names to list in SignedHeaders; `None` lists every header sent.
+    pub signed: Option<Vec<String>>,
+}
+
+impl V3Request {
+    pub fn new(version: &str, action: &str, query: &[(&str, &str)]) -> V3Request {
+        V3Request {
+            version: version.into(),
+            action: action.into(),
+            query: owned(query),
+            ..V3Request::default()
+        }
+    }
+
+    /// Lists only `names` in SignedHeaders.
+    pub fn signing_only(mut self, names: &[&str]) -> V3Request {
+        self.signed = Some(names.iter().map(|n| n.to_string()).collect());
+        self
     }
 }
 
