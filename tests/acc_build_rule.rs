@@ -268,3 +268,72 @@ fn empty_location_rejected() {
         out.combined()
     );
 }
+
+fn adopt_tf(count: usize) -> String {
+    format!(
+        r#"resource "alicr_build_rule" "adopt" {{
+  count       = {count}
+  instance_id = "{INSTANCE}"
+  repo_id     = "{REPO_APP}"
+  push_type   = "GIT_BRANCH"
+  push_name   = "adopt-drill"
+  image_tag   = "adopted"
+  build_args  = {{ A = "1" }}
+}}
+"#
+    )
+}
+
+fn adopt_spec() -> BuildRuleSpec {
+    BuildRuleSpec {
+        push_type: "GIT_BRANCH".to_string(),
+        push_name: "adopt-drill".to_string(),
+        image_tag: "adopted".to_string(),
+        dockerfile_location: "/".to_string(),
+        dockerfile_name: "Dockerfile".to_string(),
+        build_args: vec!["A=1".to_string()],
+        platforms: vec!["linux/amd64".to_string()],
+    }
+}
+
+/// A rule left on the server (as after an interrupted apply) is adopted with
+/// a warning, and a second identical resource of the same apply gets a rule
+/// of its own instead of sharing it.
+#[test]
+fn identical_rule_adopted_once() {
+    let h = harness();
+    let leftover = h
+        .block_on(
+            h.console()
+                .create_repo_build_rule(INSTANCE, REPO_APP, &adopt_spec()),
+        )
+        .unwrap_or_else(|e| panic!("console create failed: {e}"));
+    let ws = h.workspace(&adopt_tf(2));
+    let out = ws.apply();
+    let output = out.combined();
+    assert!(
+        output.contains("Adopted an existing build rule"),
+        "{output}"
+    );
+    assert!(output.contains(&leftover), "{output}");
+
+    let first = state_str(&ws, "alicr_build_rule.adopt[0]", "build_rule_id");
+    let second = state_str(&ws, "alicr_build_rule.adopt[1]", "build_rule_id");
+    let mut owned = vec![first.clone(), second.clone()];
+    owned.sort();
+    assert_ne!(first, second, "both resources share one rule");
+    assert!(owned.contains(&leftover), "{owned:?} lacks {leftover}");
+
+    let rules = h
+        .block_on(h.console().list_repo_build_rules(INSTANCE, REPO_APP))
+        .unwrap_or_else(|e| panic!("console list failed: {e}"));
+    let mut remote: Vec<String> = rules
+        .iter()
+        .filter(|rule| rule.push_name == "adopt-drill")
+        .map(|rule| rule.build_rule_id.clone())
+        .collect();
+    remote.sort();
+    assert_eq!(remote, owned, "remote rules differ from state");
+    assert_eq!(plan_code(&ws).0, 0, "plan after adoption");
+    ws.destroy();
+}

@@ -1,10 +1,9 @@
 //! `alicr_build_rule`: an image build rule of a repository (which branch or
 //! tag builds which image tag, from which Dockerfile, for which platforms).
 //! The API has no Get, so reads list the repository's rules and find the ID.
-//! Creates and deletes on one repository run one at a time in this process.
-//! That avoids the API's conflicts between parallel changes, and it lets a
-//! create whose reply was lost adopt the rule it made instead of making a
-//! second one.
+//! Creates and deletes on one repository run one at a time in this process,
+//! which avoids the API's conflicts between parallel changes. The create path,
+//! which adopts identical rules instead of duplicating them, is in `create`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -21,9 +20,11 @@ use alicr_framework::{
 };
 use async_trait::async_trait;
 
-use super::common::{self, Poll};
-use super::timeouts::{self, Defaults, Operation};
+use super::common;
+use super::timeouts::{self, Defaults};
 use crate::provider::{api, client};
+
+mod create;
 
 const DEFAULTS: Defaults = Defaults {
     create: Duration::from_secs(5 * 60),
@@ -117,7 +118,7 @@ impl Validator for SomePlatform {
 
 fn schema() -> Schema {
     let block = Block::new()
-        .description("An image build rule: pushes to a branch or tag build an image with the given tag. Import with `<instance_id>:<repo_id>:<build_rule_id>`.")
+        .description("An image build rule: pushes to a branch or tag build an image with the given tag. Import with `<instance_id>:<repo_id>:<build_rule_id>`.\n\nThe API has no idempotency token for build rules, so a create first lists the repository's rules. If one has exactly the planned settings and no other resource of the same apply created or adopted it, the create adopts that rule and warns, instead of making a duplicate. This recovers rules made by an interrupted apply or by a request whose reply was lost. The limitation: two identical `alicr_build_rule` resources added by separate applies share one remote rule, so give each rule distinct settings.")
         .attribute(Attribute::string("id").computed().use_state_for_unknown().description("`<instance_id>:<repo_id>:<build_rule_id>`."))
         .attribute(Attribute::string("instance_id").required().force_new().description("Container Registry instance, `cri-...`."))
         .attribute(Attribute::string("repo_id").required().force_new().description("Image repository, `crr-...`."))
@@ -201,23 +202,6 @@ fn rule_state(base: &Value, instance_id: &str, repo_id: &str, rule: BuildRule) -
     ])
 }
 
-/// True when a listed rule has exactly these settings, ignoring the order of
-/// build arguments and platforms.
-fn same_rule(rule: &BuildRule, spec: &BuildRuleSpec) -> bool {
-    let sorted = |items: &[String]| {
-        let mut items = items.to_vec();
-        items.sort();
-        items
-    };
-    rule.push_type.eq_ignore_ascii_case(&spec.push_type)
-        && rule.push_name == spec.push_name
-        && rule.image_tag == spec.image_tag
-        && rule.dockerfile_location == spec.dockerfile_location
-        && rule.dockerfile_name == spec.dockerfile_name
-        && sorted(&rule.build_args) == sorted(&spec.build_args)
-        && sorted(&rule.platforms) == sorted(&spec.platforms)
-}
-
 /// Returns the lock of one repository (see the module documentation). Build
 /// starts take it too, for the same reason.
 pub(crate) fn repo_lock(instance_id: &str, repo_id: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -229,105 +213,6 @@ pub(crate) fn repo_lock(instance_id: &str, repo_id: &str) -> Arc<tokio::sync::Mu
     map.entry(format!("{instance_id}:{repo_id}"))
         .or_default()
         .clone()
-}
-
-/// Creates the rule and waits until it is listed. An error after the rule
-/// exists returns it as a partial state that Terraform keeps as tainted.
-async fn create_rule(request: &CreateRequest) -> Result<Value, (Value, Diagnostic)> {
-    let plan = &request.planned_state;
-    let (rule_id, waited) = send_create(request).await.map_err(|d| (Value::Null, d))?;
-    let (instance_id, repo_id) = (
-        plan.get("instance_id").as_str().unwrap_or_default(),
-        plan.get("repo_id").as_str().unwrap_or_default(),
-    );
-    match waited {
-        Ok(rule) => Ok(rule_state(plan, instance_id, repo_id, rule)),
-        Err(diagnostic) => {
-            let id = format!("{instance_id}:{repo_id}:{rule_id}");
-            let ids = [("id", id.as_str()), ("build_rule_id", rule_id.as_str())];
-            Err((common::partial_state(plan, &ids), diagnostic))
-        }
-    }
-}
-
-/// Sends `CreateRepoBuildRule` and returns the new rule's ID with the result
-/// of waiting for it to be listed.
-async fn send_create(
-    request: &CreateRequest,
-) -> Result<(String, Result<BuildRule, Diagnostic>), Diagnostic> {
-    let client = client(&request.ctx)?;
-    let plan = &request.planned_state;
-    let (instance_id, repo_id) = (
-        common::required_str(plan, "instance_id")?,
-        common::required_str(plan, "repo_id")?,
-    );
-    let spec = spec_from(plan)?;
-    let ctx = &request.ctx;
-    let what = format!("create a build rule in repository {repo_id}");
-
-    let lock = repo_lock(&instance_id, &repo_id);
-    let _serialized = lock.lock().await;
-    let before = api::list_build_rules(ctx, &client, &instance_id, &repo_id)
-        .await
-        .map_err(|e| common::api_diagnostic(&what, &e))?
-        .ok_or_else(|| {
-            Diagnostic::error(
-                "Repository not found",
-                format!("Repository {repo_id} does not exist in instance {instance_id}. Check repo_id (the alicr_repository data source returns it)."),
-            )
-            .with_attribute(alicr_framework::AttributePath::root("repo_id"))
-        })?;
-
-    let rule_id = match api::create_build_rule(ctx, &client, &instance_id, &repo_id, &spec).await {
-        Ok(id) => id,
-        Err(error) if error.may_have_been_applied() => {
-            tracing::warn!(%instance_id, %repo_id, "CreateRepoBuildRule may have been applied; looking for the rule it made");
-            let after = api::list_build_rules(ctx, &client, &instance_id, &repo_id)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            let adopted = after.into_iter().find(|rule| {
-                same_rule(rule, &spec)
-                    && !before
-                        .iter()
-                        .any(|old| old.build_rule_id == rule.build_rule_id)
-            });
-            adopted
-                .map(|rule| rule.build_rule_id)
-                .ok_or_else(|| common::api_diagnostic(&what, &error))?
-        }
-        Err(error) => return Err(common::api_diagnostic(&what, &error)),
-    };
-
-    let timeout = timeouts::get(&request.config, Operation::Create, DEFAULTS);
-    let rule = wait_listed(request, &client, &instance_id, &repo_id, &rule_id, timeout).await;
-    Ok((rule_id, rule))
-}
-
-async fn wait_listed(
-    request: &CreateRequest,
-    client: &alicr_client::CrClient,
-    instance_id: &str,
-    repo_id: &str,
-    rule_id: &str,
-    timeout: Duration,
-) -> Result<BuildRule, Diagnostic> {
-    let ctx = &request.ctx;
-    let what = format!("build rule {rule_id} to be listed");
-    common::poll_until(ctx, timeout, || async {
-        let rules = api::list_build_rules(ctx, client, instance_id, repo_id)
-            .await?
-            .unwrap_or_default();
-        Ok(
-            match rules.into_iter().find(|r| r.build_rule_id == rule_id) {
-                Some(rule) => Poll::Done(rule),
-                None => Poll::Pending("not listed yet".to_string()),
-            },
-        )
-    })
-    .await
-    .map_err(|e| common::wait_diagnostic(&what, timeout, "create", e))
 }
 
 /// Finds a rule by ID; `None` when it, its repository or its instance is gone.
@@ -386,11 +271,11 @@ impl Resource for BuildRuleResource {
     }
 
     async fn create(&self, request: CreateRequest) -> StateResponse {
-        match create_rule(&request).await {
-            Ok(new_state) => StateResponse {
+        match create::create_rule(&request).await {
+            Ok((new_state, warning)) => StateResponse {
                 new_state,
                 private: request.private,
-                ..StateResponse::default()
+                diagnostics: warning.into_iter().collect(),
             },
             Err((new_state, d)) => StateResponse {
                 new_state,
@@ -577,20 +462,5 @@ mod tests {
     #[test]
     fn platform_rejects_unknown() {
         assert!(platform_check("windows/amd64").is_err());
-    }
-
-    #[test]
-    fn same_rule_ignores_order() {
-        let spec = BuildRuleSpec {
-            push_type: "GIT_BRANCH".into(),
-            platforms: vec!["linux/amd64".into(), "linux/arm64".into()],
-            ..BuildRuleSpec::default()
-        };
-        let rule = BuildRule {
-            push_type: "GIT_BRANCH".into(),
-            platforms: vec!["linux/arm64".into(), "linux/amd64".into()],
-            ..BuildRule::default()
-        };
-        assert!(same_rule(&rule, &spec));
     }
 }
