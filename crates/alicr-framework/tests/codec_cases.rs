@@ -219,6 +219,8 @@ fn msgpack_set_duplicates_collapse() {
 #[test]
 fn json_set_duplicates_collapse() {
     let decoded = json::decode_bytes(br#"["a","b","a"]"#, &Type::set(Type::String));
-    let elements = decoded.ok().and_then(|v| v.as_elements().map(<[Value]>::len));
+    let elements = decoded
+        .ok()
+        .and_then(|v| v.as_elements().map(<[Value]>::len));
     assert_eq!(elements, Some(2));
 }
