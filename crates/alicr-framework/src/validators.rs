@@ -24,11 +24,18 @@ impl Validator for OneOf {
     fn validate(&self, path: &AttributePath, value: &Value, diagnostics: &mut Diagnostics) {
         let Some(s) = value.as_str() else { return };
         if !self.0.contains(&s) {
+            // Values are case-sensitive; a value that differs only in case gets a hint.
+            let hint = self
+                .0
+                .iter()
+                .find(|accepted| accepted.eq_ignore_ascii_case(s))
+                .map(|accepted| format!(" Did you mean {accepted:?}? Values are case-sensitive."))
+                .unwrap_or_default();
             diagnostics.attribute_error(
                 path.clone(),
                 "Invalid attribute value",
                 format!(
-                    "{path} is {s:?}, but it must be one of: {}.",
+                    "{path} is {s:?}, but it must be one of: {}.{hint}",
                     self.0.join(", ")
                 ),
             );
@@ -87,5 +94,38 @@ impl Validator for StringCheck {
 
     fn description(&self) -> String {
         self.description.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_of_detail(value: &str) -> String {
+        let mut diagnostics = Diagnostics::new();
+        OneOf(&["GIT_BRANCH", "GIT_TAG"]).validate(
+            &AttributePath::root("push_type"),
+            &Value::string(value),
+            &mut diagnostics,
+        );
+        diagnostics.iter().map(|d| d.detail.clone()).collect()
+    }
+
+    #[test]
+    fn one_of_lists_accepted_values() {
+        let detail = one_of_detail("GIT_BRANCHE");
+        assert!(detail.contains("GIT_BRANCH, GIT_TAG"), "{detail}");
+        assert!(!detail.contains("Did you mean"), "{detail}");
+    }
+
+    #[test]
+    fn one_of_hints_case_mismatch() {
+        let detail = one_of_detail("git_branch");
+        assert!(detail.contains("Did you mean \"GIT_BRANCH\"?"), "{detail}");
+    }
+
+    #[test]
+    fn one_of_accepts_listed_value() {
+        assert_eq!(one_of_detail("GIT_TAG"), "");
     }
 }
