@@ -17,7 +17,7 @@ pub struct Results {
     pub command: String,
     pub startup: Option<StartupResult>,
     pub scale: Option<ScaleResult>,
-    pub faults: Option<FaultResult>,
+    pub faults: Vec<FaultResult>,
     /// Measurements that failed, with their error.
     pub failures: Vec<(String, String)>,
 }
@@ -70,7 +70,7 @@ pub fn render(results: &Results) -> String {
     if let Some(scale) = &results.scale {
         scale_section(&mut out, scale);
     }
-    if let Some(faults) = &results.faults {
+    for faults in &results.faults {
         faults_section(&mut out, faults);
     }
     if !results.failures.is_empty() {
@@ -133,9 +133,9 @@ fn summary(out: &mut String, results: &Results) {
             verdict(calls <= bound)
         );
     }
-    if let Some(f) = &results.faults {
+    for f in &results.faults {
         let r = ratio(f.faulted.median(), f.clean.median());
-        let _ = writeln!(out, "| apply of {} rules, {:.0}% throttled + {:.0}% 5xx vs no faults | {} s | {} s | {r:.2} | <= 2, all succeed | {} |", f.rules, f.throttle_rate * 100.0, f.server_error_rate * 100.0, secs(f.faulted.median()), secs(f.clean.median()), verdict(r <= 2.0));
+        let _ = writeln!(out, "| apply of {} rules, {:.0}% throttled + {:.0}% 5xx vs no faults, {} ms API latency | {} s | {} s | {r:.2} | <= 2, all succeed | {} |", f.rules, f.throttle_rate * 100.0, f.server_error_rate * 100.0, f.latency_ms, secs(f.faulted.median()), secs(f.clean.median()), verdict(r <= 2.0));
     }
     let _ = writeln!(out);
 }
@@ -254,7 +254,11 @@ fn action_table(out: &mut String, counts: &RequestCounts) {
 }
 
 fn faults_section(out: &mut String, f: &FaultResult) {
-    let _ = writeln!(out, "## Apply under throttling and server errors\n");
+    let _ = writeln!(
+        out,
+        "## Apply under throttling and server errors, {} ms API latency\n",
+        f.latency_ms
+    );
     let _ = writeln!(
         out,
         "{} build rules applied with no faults, then with {:.0}% of API calls rejected with `Throttling.User` \
@@ -305,13 +309,14 @@ fn costs_section(out: &mut String, results: &Results) {
             s.refresh_requests.total, s.rules
         );
     }
-    if let Some(f) = &results.faults {
+    for f in &results.faults {
         let extra = f.faulted_requests.total as f64 / f.rules as f64;
         let _ = writeln!(
             out,
-            "- Faults: the faulted apply made {extra:.1} API requests per rule. The extra time is spent waiting between \
+            "- Faults ({} ms latency): the faulted apply made {extra:.1} API requests per rule. The extra time is spent waiting between \
              retries, and because the provider creates the rules of one repository one at a time, those waits add up \
-             instead of overlapping."
+             instead of overlapping.",
+            f.latency_ms
         );
     }
     let _ = writeln!(out);

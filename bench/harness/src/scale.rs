@@ -41,6 +41,8 @@ pub struct ScaleResult {
 #[derive(Debug)]
 pub struct FaultResult {
     pub rules: usize,
+    /// Latency the emulator added to every API call, in both applies.
+    pub latency_ms: u64,
     pub throttle_rate: f64,
     pub server_error_rate: f64,
     pub clean: Samples,
@@ -170,13 +172,15 @@ fn plan_pair(
 }
 
 /// Applies `total` rules without faults and then with throttling and server
-/// errors injected, `reps` times, destroying (without faults) in between.
+/// errors injected, `reps` times, destroying (without faults) in between. Both
+/// applies see `latency_ms` of added latency per API call.
 pub fn faults(
     provider: &Path,
     total: usize,
     reps: usize,
     throttle_rate: f64,
     server_error_rate: f64,
+    latency_ms: u64,
 ) -> anyhow::Result<FaultResult> {
     let emulator = TestEmulator::start();
     let admin = emulator.admin();
@@ -184,15 +188,21 @@ pub fn faults(
     let pair = workspaces(provider, &emulator, &repos, total);
     let mut result = FaultResult {
         rules: total,
+        latency_ms,
         throttle_rate,
         server_error_rate,
         clean: Samples::default(),
         faulted: Samples::default(),
         faulted_requests: RequestCounts::default(),
     };
+    let clean = Realism {
+        latency_ms,
+        ..Realism::instant()
+    };
     let faulty = Realism {
         throttle_rate,
         server_error_rate,
+        latency_ms,
         ..Realism::instant()
     };
     for rep in 0..reps {
@@ -204,7 +214,7 @@ pub fn faults(
         );
         result
             .clean
-            .push(apply_and_destroy(&pair.alicr, &admin, &repos, total, None)?.0);
+            .push(apply_and_destroy(&pair.alicr, &admin, &repos, total, Some(&clean))?.0);
         let faulted = apply_and_destroy(&pair.alicr, &admin, &repos, total, Some(&faulty))?;
         result.faulted.push(faulted.0);
         result.faulted_requests = faulted.1;
