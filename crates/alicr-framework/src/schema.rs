@@ -1,7 +1,7 @@
 //! Schemas: what a provider, resource or data source declares about each
 //! attribute and nested block, including how it is validated and planned.
 //!
-//! Terraform sees the protocol part (types, required/optional/computed,
+//! Terraform receives the protocol part (types, required/optional/computed,
 //! sensitive, write-only, descriptions). The framework alone uses the plan part
 //! (defaults, force-new, keep-prior-value, semantic equality, validators).
 
@@ -37,7 +37,7 @@ pub struct Block {
     pub deprecated: bool,
 }
 
-/// How a nested block or nested attribute repeats.
+/// Repetition mode of a nested block or nested attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NestingMode {
     Single,
@@ -57,7 +57,7 @@ pub struct NestedBlock {
     pub max_items: i64,
 }
 
-/// What an attribute holds: a plain cty type or nested attributes.
+/// Content of an attribute: a plain cty type or nested attributes.
 #[derive(Debug, Clone)]
 pub enum AttributeType {
     Type(Type),
@@ -110,7 +110,7 @@ impl fmt::Debug for Attribute {
 }
 
 impl Attribute {
-    /// A new attribute of the given type; call one of `required`, `optional`,
+    /// Creates an attribute of the given type; call one of `required`, `optional`,
     /// `computed` or `optional_computed` next.
     pub fn new(name: &str, ty: Type) -> Attribute {
         Attribute {
@@ -143,7 +143,7 @@ impl Attribute {
         Attribute::new(name, Type::Number)
     }
 
-    /// An attribute holding nested attributes (protocol 6 only).
+    /// Creates an attribute holding nested attributes (protocol 6 only).
     pub fn nested(name: &str, nesting: NestingMode, attributes: Vec<Attribute>) -> Attribute {
         let mut a = Attribute::new(name, Type::Dynamic);
         a.r#type = AttributeType::Nested {
@@ -223,7 +223,7 @@ impl Attribute {
         self
     }
 
-    /// The cty type this attribute contributes to its block's object type.
+    /// Returns the cty type this attribute contributes to its block's object type.
     pub fn implied_type(&self) -> Type {
         match &self.r#type {
             AttributeType::Type(t) => t.clone(),
@@ -258,7 +258,7 @@ impl NestedBlock {
         }
     }
 
-    /// The cty type this block contributes to its parent's object type.
+    /// Returns the cty type this block contributes to its parent's object type.
     pub fn implied_type(&self) -> Type {
         let object = self.block.implied_type();
         match self.nesting {
@@ -295,7 +295,7 @@ impl Block {
         self.attributes.iter().find(|a| a.name == name)
     }
 
-    /// The object type of this block: its attributes plus one attribute per
+    /// Returns the object type of this block: its attributes plus one attribute per
     /// nested block type.
     pub fn implied_type(&self) -> Type {
         let attributes = self
@@ -315,7 +315,7 @@ impl Schema {
         Schema { version, block }
     }
 
-    /// The object type of the whole schema.
+    /// Returns the object type of the whole schema.
     pub fn implied_type(&self) -> Type {
         self.block.implied_type()
     }
