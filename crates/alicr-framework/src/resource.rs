@@ -143,25 +143,22 @@ pub trait Resource: Send + Sync + 'static {
         response
     }
 
-    /// Converts state from an older schema version to the current schema's
-    /// shape. The default accepts state as it is when the version matches.
+    /// Converts state written with an older schema version to the current
+    /// schema's shape. Called only for older versions; the default rejects them.
     fn upgrade_state(
         &self,
         request: UpgradeStateRequest,
     ) -> Result<serde_json::Value, Diagnostics> {
-        if request.version == self.schema().version {
-            Ok(request.raw_state)
-        } else {
-            Err(crate::diagnostics::Diagnostic::error(
-                "Unsupported state version",
-                format!(
-                    "State of {} was written with schema version {}, which this provider \
-                     version cannot upgrade.",
-                    self.type_name(),
-                    request.version
-                ),
-            )
-            .into())
-        }
+        Err(crate::diagnostics::Diagnostic::error(
+            "Unsupported state version",
+            format!(
+                "State of {} was written with schema version {}, which this provider \
+                 version cannot upgrade. Use the provider version that wrote it, or remove \
+                 the object from state and import it again.",
+                self.type_name(),
+                request.version
+            ),
+        )
+        .into())
     }
 }

@@ -61,9 +61,15 @@ impl ProviderServer {
                 )
             })?
         };
-        let mut upgraded = entry
-            .resource
-            .upgrade_state(UpgradeStateRequest { version, raw_state })?;
+        // Terraform upgrades on every read of state, so the common case of a
+        // current version skips the resource's upgrader entirely.
+        let mut upgraded = if version == current_version {
+            raw_state
+        } else {
+            entry
+                .resource
+                .upgrade_state(UpgradeStateRequest { version, raw_state })?
+        };
         if version == current_version {
             crate::json::strip_unknown_attributes(&mut upgraded, &entry.ty);
         }
