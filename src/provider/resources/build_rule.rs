@@ -377,19 +377,7 @@ impl Resource for BuildRuleResource {
     }
 
     async fn import_state(&self, request: ImportStateRequest) -> StateResponse {
-        let mut response = StateResponse::default();
-        match common::parse_import_id(&request.id, &["instance_id", "repo_id", "build_rule_id"]) {
-            Ok(parts) => {
-                response.new_state = Value::object([
-                    ("id", Value::string(request.id.clone())),
-                    ("instance_id", Value::string(parts[0].clone())),
-                    ("repo_id", Value::string(parts[1].clone())),
-                    ("build_rule_id", Value::string(parts[2].clone())),
-                ]);
-            }
-            Err(d) => response.diagnostics.push(d),
-        }
-        response
+        common::import_by_id(&request.id, &["instance_id", "repo_id", "build_rule_id"])
     }
 }
 

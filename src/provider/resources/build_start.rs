@@ -17,7 +17,7 @@ use crate::provider::api;
 /// repository that start between the two listings are far fewer.
 const LISTED_RECORDS: u32 = 100;
 
-/// Longest wait for a build started by a lost request to be listed.
+/// Maximum wait for a build started by a lost request to be listed.
 const RECONCILE_WINDOW: Duration = Duration::from_secs(30);
 
 /// Where a build starts.

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use alicr_client::Error as ApiError;
+use alicr_framework::resource::StateResponse;
 use alicr_framework::{AttributePath, Context, Diagnostic, Value};
 use tokio::time::Instant;
 
@@ -29,6 +30,25 @@ pub fn parse_import_id(id: &str, names: &[&str]) -> Result<Vec<String>, Diagnost
         ));
     }
     Ok(parts)
+}
+
+/// Returns the partial state of an import: `id` plus one string attribute per
+/// `:`-separated part of the import ID, named by `names` in order. The framework
+/// fills the other attributes with null and then reads the object.
+pub fn import_by_id(id: &str, names: &[&str]) -> StateResponse {
+    let mut response = StateResponse::default();
+    match parse_import_id(id, names) {
+        Ok(parts) => {
+            let attributes = names
+                .iter()
+                .zip(parts)
+                .map(|(name, part)| (name.to_string(), Value::string(part)));
+            let id_attribute = std::iter::once(("id".to_string(), Value::string(id)));
+            response.new_state = Value::object(id_attribute.chain(attributes));
+        }
+        Err(d) => response.diagnostics.push(d),
+    }
+    response
 }
 
 /// Turns a failed API call into an error diagnostic naming the operation, the

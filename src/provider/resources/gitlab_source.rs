@@ -386,17 +386,6 @@ impl Resource for GitlabSource {
     }
 
     async fn import_state(&self, request: ImportStateRequest) -> StateResponse {
-        let mut response = StateResponse::default();
-        match common::parse_import_id(&request.id, &["instance_id", "code_source_id"]) {
-            Ok(parts) => {
-                response.new_state = Value::object([
-                    ("id", Value::string(request.id.clone())),
-                    ("instance_id", Value::string(parts[0].clone())),
-                    ("code_source_id", Value::string(parts[1].clone())),
-                ]);
-            }
-            Err(d) => response.diagnostics.push(d),
-        }
-        response
+        common::import_by_id(&request.id, &["instance_id", "code_source_id"])
     }
 }
