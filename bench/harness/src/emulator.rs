@@ -60,7 +60,7 @@ pub fn rule_tags(admin: &Admin, repos: &Repos) -> anyhow::Result<Vec<String>> {
     Ok(tags)
 }
 
-/// Checks that the emulator holds exactly `expected` rules, none twice.
+/// Checks that the emulator contains exactly `expected` rules, none twice.
 pub fn check_rules(admin: &Admin, repos: &Repos, expected: usize) -> anyhow::Result<()> {
     let mut tags = rule_tags(admin, repos)?;
     let listed = tags.len();
@@ -68,12 +68,12 @@ pub fn check_rules(admin: &Admin, repos: &Repos, expected: usize) -> anyhow::Res
     tags.dedup();
     if listed != tags.len() {
         bail!(
-            "the emulator holds {} duplicate build rules",
+            "the emulator contains {} duplicate build rules",
             listed - tags.len()
         );
     }
     if listed != expected {
-        bail!("the emulator holds {listed} build rules, expected {expected}");
+        bail!("the emulator contains {listed} build rules, expected {expected}");
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ pub(crate) struct RetryPolicy {
 
 impl RetryPolicy {
     pub(crate) fn new(max_retries: u32) -> Self {
-        // The windows start short, because most throttling and 5xx answers are single
+        // The windows start short, because most throttling and 5xx responses are single
         // blips, and double to 30 s, so the provider's default of 8 retries spans about a
         // minute for an account that stays throttled; the server's retry-after wins when
         // it is longer.
@@ -58,7 +58,7 @@ pub(crate) fn is_retryable(error: &Error, idempotent: bool) -> bool {
 }
 
 // NOTE: a 5xx or SystemError response to a create without a ClientToken is retried like the
-// rest; the gateway normally rejects before the action runs, but that is not guaranteed.
+// rest. The gateway normally rejects such calls before the action runs, but no source says so.
 fn is_transient_code(code: &str) -> bool {
     const TRANSIENT: [&str; 5] = [
         "Throttling",

@@ -177,7 +177,7 @@ pub fn dedupe_set(items: &[Value]) -> Vec<&Value> {
 }
 
 /// Drops repeated wholly known elements from decoded set elements, by the same
-/// rule as [`dedupe_set`], because a [`Value::Set`] holds unique elements and a
+/// rule as [`dedupe_set`], because a [`Value::Set`] contains unique elements and a
 /// peer may send duplicates (cty collapses them the same way).
 pub fn unique_elements(items: Vec<Value>) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::with_capacity(items.len());

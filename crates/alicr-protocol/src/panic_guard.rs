@@ -1,6 +1,6 @@
 //! Keeps a panic in provider code from killing the plugin process. Terraform
 //! reports a dead plugin as "Plugin did not respond" and loses track of work in
-//! flight; a caught panic instead becomes an error diagnostic on that one
+//! flight. A caught panic instead becomes an error diagnostic on that one
 //! operation, and every other RPC keeps being served.
 
 use std::any::Any;
@@ -67,7 +67,7 @@ pub(crate) async fn guarded<T: FromPanic>(rpc: &'static str, call: impl Future<O
         Ok(response) => response,
         Err(payload) => {
             let message = panic_message(payload.as_ref());
-            tracing::error!(tf_rpc = rpc, panic = %message, "Provider code panicked; answering with an error diagnostic");
+            tracing::error!(tf_rpc = rpc, panic = %message, "Provider code panicked; returning an error diagnostic");
             T::from_panic(Diagnostic::error(
                 "Provider Internal Error",
                 format!(

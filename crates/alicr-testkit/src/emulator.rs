@@ -1,5 +1,5 @@
 //! Starts `alicr-emulator` in-process on an ephemeral loopback port, owned by a
-//! test, and tells the provider how to reach it.
+//! test, and returns the settings that point the provider at it.
 
 use alicr_emulator::{Admin, Emulator, EmulatorConfig, Realism, RunningEmulator};
 
@@ -49,12 +49,12 @@ impl TestEmulator {
         }
     }
 
-    /// The base URL, such as `http://127.0.0.1:41234`.
+    /// Returns the base URL, such as `http://127.0.0.1:41234`.
     pub fn url(&self) -> &str {
         &self.url
     }
 
-    /// The admin handle: faults, request counts, console edits, failing builds.
+    /// Returns the admin handle: faults, request counts, console edits, failing builds.
     pub fn admin(&self) -> Admin {
         match &self.running {
             Some(running) => running.admin(),
@@ -67,7 +67,7 @@ impl TestEmulator {
         self.runtime.block_on(future)
     }
 
-    /// The environment that points the provider at this emulator as the demo
+    /// Returns the environment that points the provider at this emulator as the demo
     /// account: region, keys and the three endpoints.
     pub fn provider_env(&self) -> Vec<(&'static str, String)> {
         vec![

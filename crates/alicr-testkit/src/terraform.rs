@@ -149,7 +149,7 @@ impl Workspace {
         }
     }
 
-    /// The working directory.
+    /// Returns the working directory.
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -240,7 +240,7 @@ impl Workspace {
         ])
     }
 
-    /// The state as JSON (`terraform show -json`).
+    /// Returns the state as JSON (`terraform show -json`).
     pub fn state_json(&self) -> serde_json::Value {
         let out = self.run(&["show", "-json"]);
         out.success();
@@ -252,7 +252,7 @@ impl Workspace {
         })
     }
 
-    /// The value of one attribute of a resource in state, such as
+    /// Returns the value of one attribute of a resource in state, such as
     /// `("alicr_build_rule.main", "build_rule_id")`.
     pub fn state_attribute(&self, address: &str, attribute: &str) -> serde_json::Value {
         let state = self.state_json();
@@ -264,7 +264,7 @@ impl Workspace {
             .unwrap_or_else(|| panic!("{address} is not in state:\n{state:#}"))
     }
 
-    /// The outputs as JSON (`terraform output -json`).
+    /// Returns the outputs as JSON (`terraform output -json`).
     pub fn outputs(&self) -> serde_json::Value {
         let out = self.run(&["output", "-json"]);
         out.success();
