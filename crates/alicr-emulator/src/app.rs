@@ -1,5 +1,6 @@
 //! The state one running emulator shares between connections: the database handle, realism
-//! settings, the request log, the nonce cache and the build-failure switch.
+//! settings, the request log (counts and concurrency), the nonce cache and the build-failure
+//! switch.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -21,6 +22,8 @@ pub struct App {
     pub seed: Seed,
     realism: RwLock<Realism>,
     requests: Mutex<HashMap<(String, String), u64>>,
+    /// Per action: calls running now, and the most that ran at once.
+    in_flight: Mutex<HashMap<String, (u64, u64)>>,
     nonces: Mutex<NonceCache>,
     fail_next_builds: AtomicU32,
     throttled: AtomicU64,
@@ -40,6 +43,25 @@ pub struct RequestCounts {
     pub by_account: BTreeMap<String, u64>,
     /// Counts keyed `Action/account_id`; the account is empty for unauthenticated calls.
     pub by_action_and_account: BTreeMap<String, u64>,
+    /// Per action, the most authenticated calls that were being handled at the same time.
+    pub peak_in_flight: BTreeMap<String, u64>,
+}
+
+/// Marks one call of an action as running until dropped; see [`App::start_call`].
+#[derive(Debug)]
+pub struct InFlight<'a> {
+    app: &'a App,
+    action: &'static str,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut in_flight) = self.app.in_flight.lock() {
+            if let Some((running, _)) = in_flight.get_mut(self.action) {
+                *running = running.saturating_sub(1);
+            }
+        }
+    }
 }
 
 impl RequestCounts {
@@ -57,6 +79,7 @@ impl App {
             seed,
             realism: RwLock::new(realism),
             requests: Mutex::new(HashMap::new()),
+            in_flight: Mutex::new(HashMap::new()),
             nonces: Mutex::new(NonceCache::default()),
             fail_next_builds: AtomicU32::new(0),
             throttled: AtomicU64::new(0),
@@ -88,6 +111,17 @@ impl App {
         }
     }
 
+    /// Counts a call of `action` as running until the returned guard is dropped, so that
+    /// tests can see how many calls a client sends at once.
+    pub fn start_call(&self, action: &'static str) -> InFlight<'_> {
+        if let Ok(mut in_flight) = self.in_flight.lock() {
+            let (running, peak) = in_flight.entry(action.to_string()).or_insert((0, 0));
+            *running += 1;
+            *peak = (*peak).max(*running);
+        }
+        InFlight { app: self, action }
+    }
+
     /// A snapshot of the request counts.
     pub fn request_counts(&self) -> RequestCounts {
         let mut out = RequestCounts::default();
@@ -101,6 +135,13 @@ impl App {
             out.by_action_and_account
                 .insert(format!("{action}/{account}"), *n);
         }
+        drop(counts);
+        if let Ok(in_flight) = self.in_flight.lock() {
+            out.peak_in_flight = in_flight
+                .iter()
+                .map(|(action, (_, peak))| (action.clone(), *peak))
+                .collect();
+        }
         out
     }
 
@@ -108,6 +149,12 @@ impl App {
     pub fn reset_requests(&self) {
         if let Ok(mut counts) = self.requests.lock() {
             counts.clear();
+        }
+        if let Ok(mut in_flight) = self.in_flight.lock() {
+            in_flight.retain(|_, (running, peak)| {
+                *peak = *running;
+                *running > 0
+            });
         }
     }
 
@@ -146,5 +193,41 @@ impl App {
         self.fail_next_builds
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> App {
+        let db = Db::open(None).unwrap_or_else(|e| panic!("in-memory database: {e}"));
+        App::new(db, Seed::default_seed(), Realism::instant())
+    }
+
+    #[test]
+    fn peak_in_flight_counts_overlapping_calls() {
+        let app = app();
+        let first = app.start_call("ListRepoBuildRule");
+        let second = app.start_call("ListRepoBuildRule");
+        drop(first);
+        let third = app.start_call("ListRepoBuildRule");
+        assert_eq!(app.request_counts().peak_in_flight["ListRepoBuildRule"], 2);
+        drop((second, third));
+        app.reset_requests();
+        assert!(app.request_counts().peak_in_flight.is_empty());
+    }
+
+    #[test]
+    fn reset_keeps_calls_still_running() {
+        let app = app();
+        let running = app.start_call("CreateRepoBuildRule");
+        drop(app.start_call("CreateRepoBuildRule"));
+        app.reset_requests();
+        assert_eq!(
+            app.request_counts().peak_in_flight["CreateRepoBuildRule"],
+            1
+        );
+        drop(running);
     }
 }

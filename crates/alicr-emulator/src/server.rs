@@ -204,6 +204,7 @@ async fn handle_api(
         };
         let caller = auth::authenticate(&app, &signed, now_ms)?;
         account = caller.account_id.clone();
+        let _running = app.start_call(action_name);
         let realism = app.realism();
         if realism.latency_ms > 0 {
             tokio::time::sleep(Duration::from_millis(realism.latency_ms)).await;
