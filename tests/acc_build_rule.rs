@@ -1,6 +1,7 @@
 //! Acceptance tests of `alicr_build_rule`: create, update with the complete
 //! payload, drift, import, deletion outside Terraform and destroy. Other
-//! tests create several rules on one repository in parallel and check the
+//! tests create several rules on one repository in parallel, adopt rules
+//! left on the server, replace a rule before destroying it, and check the
 //! enumerations at plan time.
 
 mod acc_common;
@@ -335,5 +336,58 @@ fn identical_rule_adopted_once() {
     remote.sort();
     assert_eq!(remote, owned, "remote rules differ from state");
     assert_eq!(plan_code(&ws).0, 0, "plan after adoption");
+    ws.destroy();
+}
+
+/// A replacement created before the old object is destroyed adopts the old
+/// rule when the settings are identical, and the destroy of the old object
+/// then leaves that rule alone instead of deleting it under the new one.
+#[test]
+fn replace_before_destroy_keeps_rule() {
+    let h = harness();
+    let tf = format!(
+        r#"resource "alicr_build_rule" "cbd" {{
+  instance_id = "{INSTANCE}"
+  repo_id     = "{REPO_WORKER}"
+  push_type   = "GIT_BRANCH"
+  push_name   = "cbd-replace"
+  image_tag   = "cbd"
+  lifecycle {{
+    create_before_destroy = true
+  }}
+}}
+"#
+    );
+    let ws = h.workspace(&tf);
+    ws.apply();
+    let out = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-replace=alicr_build_rule.cbd",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    out.assert_consistent();
+    assert!(
+        out.combined().contains("Build rule left in place"),
+        "{}",
+        out.combined()
+    );
+
+    // The console client reuses a listing for 2 s, so other tests' listings
+    // may need to expire first.
+    let rule_id = state_str(&ws, "alicr_build_rule.cbd", "build_rule_id");
+    eventually("the state's rule as the only remote one", || {
+        let rules = h
+            .block_on(h.console().list_repo_build_rules(INSTANCE, REPO_WORKER))
+            .unwrap_or_else(|e| panic!("console list failed: {e}"));
+        let remote: Vec<&str> = rules
+            .iter()
+            .filter(|rule| rule.push_name == "cbd-replace")
+            .map(|rule| rule.build_rule_id.as_str())
+            .collect();
+        remote == [rule_id.as_str()]
+    });
+    assert_eq!(plan_code(&ws).0, 0, "plan after replacement");
     ws.destroy();
 }

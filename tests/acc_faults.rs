@@ -2,7 +2,8 @@
 //! its create timeout, objects that appear only after a read lag, throttling
 //! and server errors, and creates whose responses are lost (they must be
 //! reconciled, never duplicated). The phases share one emulator and change
-//! its realism settings in turn, so they run as one test.
+//! its realism settings in turn, so they run as one test. A second test
+//! checks that writes to one repository overlap on a slow API.
 
 mod acc_common;
 
@@ -152,4 +153,66 @@ fn faulty_api_phases() {
     );
     assert_eq!(plan_code(&ws).0, 0, "plan after lost responses");
     ws.destroy();
+}
+
+/// Creates and deletes of distinct rules in one repository run a few at a
+/// time, so slow or retried calls overlap; identical rules still get one
+/// remote rule each.
+#[test]
+fn writes_to_one_repository_overlap() {
+    let h = Harness::start(Realism {
+        latency_ms: 150,
+        ..Realism::instant()
+    });
+    let tf = format!(
+        r#"resource "alicr_build_rule" "distinct" {{
+  count       = 8
+  instance_id = "{INSTANCE}"
+  repo_id     = "{REPO_WORKER}"
+  push_type   = "GIT_TAG"
+  push_name   = "o${{count.index}}-*"
+  image_tag   = "overlap-${{count.index}}"
+}}
+
+resource "alicr_build_rule" "twin" {{
+  count       = 2
+  instance_id = "{INSTANCE}"
+  repo_id     = "{REPO_WORKER}"
+  push_type   = "GIT_TAG"
+  push_name   = "twin-*"
+  image_tag   = "overlap-twin"
+}}
+"#
+    );
+    let ws = h.workspace(&tf);
+    ws.apply();
+    let peak = |action: &str| {
+        h.admin()
+            .request_counts()
+            .peak_in_flight
+            .get(action)
+            .copied()
+            .unwrap_or(0)
+    };
+    let creates = peak("CreateRepoBuildRule");
+    assert!(
+        (2..=4).contains(&creates),
+        "CreateRepoBuildRule calls at once: {creates}"
+    );
+    assert_eq!(count_rules(&h, "overlap-"), 10, "rules after apply");
+    let twins = [
+        state_str(&ws, "alicr_build_rule.twin[0]", "build_rule_id"),
+        state_str(&ws, "alicr_build_rule.twin[1]", "build_rule_id"),
+    ];
+    assert_ne!(twins[0], twins[1], "identical resources share one rule");
+    assert_eq!(plan_code(&ws).0, 0, "plan after overlapping creates");
+    ws.destroy();
+    let deletes = peak("DeleteRepoBuildRule");
+    assert!(
+        (2..=4).contains(&deletes),
+        "DeleteRepoBuildRule calls at once: {deletes}"
+    );
+    // The console client reuses a listing for 2 s, so the check may need a
+    // second look.
+    eventually("every rule deleted", || count_rules(&h, "overlap-") == 0);
 }

@@ -1,12 +1,11 @@
 //! `alicr_build_rule`: an image build rule of a repository (which branch or
 //! tag builds which image tag, from which Dockerfile, for which platforms).
 //! The API has no Get, so reads list the repository's rules and find the ID.
-//! Creates and deletes on one repository run one at a time in this process,
-//! which avoids the API's conflicts between parallel changes. The create path,
-//! which adopts identical rules instead of duplicating them, is in `create`.
+//! Creates and deletes on one repository run a few at a time (`claims`). The
+//! create path, which adopts identical rules instead of duplicating them, is
+//! in `create`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use alicr_client::model::{BuildRule, BuildRuleSpec};
@@ -24,7 +23,10 @@ use super::common;
 use super::timeouts::{self, Defaults};
 use crate::provider::{api, client};
 
+mod claims;
 mod create;
+
+pub(crate) use claims::build_start_lock;
 
 const DEFAULTS: Defaults = Defaults {
     create: Duration::from_secs(5 * 60),
@@ -202,19 +204,6 @@ fn rule_state(base: &Value, instance_id: &str, repo_id: &str, rule: BuildRule) -
     ])
 }
 
-/// Returns the lock of one repository (see the module documentation). Build
-/// starts take it too, for the same reason.
-pub(crate) fn repo_lock(instance_id: &str, repo_id: &str) -> Arc<tokio::sync::Mutex<()>> {
-    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
-    let locks = LOCKS.get_or_init(Default::default);
-    let mut map = locks
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    map.entry(format!("{instance_id}:{repo_id}"))
-        .or_default()
-        .clone()
-}
-
 /// Finds a rule by ID; `None` when it, its repository or its instance is gone.
 async fn find_rule(
     ctx: &alicr_framework::Context,
@@ -227,6 +216,19 @@ async fn find_rule(
         .await?
         .unwrap_or_default();
     Ok(rules.into_iter().find(|r| r.build_rule_id == rule_id))
+}
+
+/// Key in a rule's private state of the token of the adoption that gave the
+/// resource its rule.
+const ADOPTION_TOKEN_KEY: &str = "adopted_by";
+
+fn taken_over_warning(rule_id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "Build rule left in place",
+        format!(
+            "Build rule {rule_id} was not deleted, because another alicr_build_rule with identical settings adopted it during this run (for example, a replacement created before the old object was destroyed). That resource now manages the rule."
+        ),
+    )
 }
 
 fn ids(state: &Value) -> Option<(String, String, String)> {
@@ -272,11 +274,17 @@ impl Resource for BuildRuleResource {
 
     async fn create(&self, request: CreateRequest) -> StateResponse {
         match create::create_rule(&request).await {
-            Ok((new_state, warning)) => StateResponse {
-                new_state,
-                private: request.private,
-                diagnostics: warning.into_iter().collect(),
-            },
+            Ok(created) => {
+                let mut private = request.private;
+                if let Some(token) = created.adoption_token {
+                    private.set(ADOPTION_TOKEN_KEY, serde_json::Value::String(token));
+                }
+                StateResponse {
+                    new_state: created.state,
+                    private,
+                    diagnostics: created.warning.into_iter().collect(),
+                }
+            }
             Err((new_state, d)) => StateResponse {
                 new_state,
                 diagnostics: d.into(),
@@ -367,8 +375,17 @@ impl Resource for BuildRuleResource {
             Ok(client) => client,
             Err(d) => return d.into(),
         };
-        let lock = repo_lock(&instance_id, &repo_id);
-        let _serialized = lock.lock().await;
+        let key = claims::rule_key(&instance_id, &repo_id, &rule_id);
+        let own_token = request
+            .private
+            .get(ADOPTION_TOKEN_KEY)
+            .and_then(|token| token.as_str());
+        if claims::start_delete(&key, own_token) == claims::DeleteDecision::TakenOver {
+            tracing::warn!(%instance_id, %repo_id, build_rule_id = %rule_id, "Build rule not deleted: another alicr_build_rule of this run adopted it");
+            return taken_over_warning(&rule_id).into();
+        }
+        let writes = claims::repo_writes(&instance_id, &repo_id);
+        let _permit = writes.acquire().await.ok();
         match api::delete_build_rule(&request.ctx, &client, &instance_id, &repo_id, &rule_id).await
         {
             Ok(()) => Diagnostics::new(),

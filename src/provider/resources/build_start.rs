@@ -41,7 +41,7 @@ pub async fn start_or_adopt(
     );
     // Starts on one repository run one at a time in this process, so the
     // record that appears after a lost reply is this start's.
-    let lock = super::build_rule::repo_lock(target.instance_id, target.repo_id);
+    let lock = super::build_rule::build_start_lock(target.instance_id, target.repo_id);
     let _serialized = lock.lock().await;
     let before = list_record_ids(ctx, client, target)
         .await

@@ -2,11 +2,10 @@
 //! so a create takes over an identical rule that no resource of this provider
 //! process owns yet, instead of making a duplicate. Such a rule is left by an
 //! apply that was killed after its create reached the server, or by a create
-//! of this apply whose reply was lost. The lookup and the create run while
-//! holding the repository's lock, so no other create of this process races them.
+//! of this apply whose reply was lost. Creates of identical rules in one
+//! repository run one at a time, so they never take over each other's rule;
+//! `claims` contains the shared bookkeeping.
 
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -16,7 +15,8 @@ use alicr_client::{CrClient, Error as ApiError};
 use alicr_framework::resource::CreateRequest;
 use alicr_framework::{AttributePath, Context, Diagnostic, Value};
 
-use super::{repo_lock, rule_state, spec_from, DEFAULTS};
+use super::claims::{self, Holder};
+use super::{rule_state, spec_from, DEFAULTS};
 use crate::provider::resources::common::{self, Poll};
 use crate::provider::resources::timeouts::{self, Operation};
 use crate::provider::{api, client};
@@ -36,7 +36,7 @@ struct Target<'a> {
 
 impl Target<'_> {
     fn rule_key(&self, rule_id: &str) -> String {
-        format!("{}:{}:{rule_id}", self.instance_id, self.repo_id)
+        claims::rule_key(self.instance_id, self.repo_id, rule_id)
     }
 }
 
@@ -46,31 +46,18 @@ enum Outcome {
     /// This create's own CreateRepoBuildRule call made the rule, including a
     /// call whose reply was lost.
     Created(String),
-    /// The rule existed before this create sent anything.
-    Adopted(String),
+    /// The rule existed before this create sent anything. The token is kept
+    /// in the resource's private state (see [`claims::Holder::Adopted`]).
+    Adopted { rule_id: String, token: String },
 }
 
-/// Keys (`<instance_id>:<repo_id>:<build_rule_id>`) of the rules that a
-/// resource in this provider process created or adopted. A rule in this set
-/// is never adopted again, so two identical resources of one apply get two
-/// rules.
-fn claimed_rules() -> &'static Mutex<HashSet<String>> {
-    static CLAIMED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    CLAIMED.get_or_init(Default::default)
-}
-
-fn claim(key: String) {
-    claimed_rules()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .insert(key);
-}
-
-fn is_claimed(key: &str) -> bool {
-    claimed_rules()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .contains(key)
+/// The result of a create that has its rule.
+pub(super) struct CreatedRule {
+    pub(super) state: Value,
+    /// A warning when an existing rule was adopted.
+    pub(super) warning: Option<Diagnostic>,
+    /// The adoption token, for the resource's private state.
+    pub(super) adoption_token: Option<String>,
 }
 
 /// True when a listed rule has exactly these settings, ignoring the order of
@@ -90,12 +77,11 @@ pub(super) fn same_rule(rule: &BuildRule, spec: &BuildRuleSpec) -> bool {
         && sorted(&rule.platforms) == sorted(&spec.platforms)
 }
 
-/// Creates or adopts the rule and waits until it is listed. Returns the new
-/// state with a warning when an existing rule was adopted. An error after the
+/// Creates or adopts the rule and waits until it is listed. An error after the
 /// rule exists returns it as a partial state that Terraform keeps as tainted.
 pub(super) async fn create_rule(
     request: &CreateRequest,
-) -> Result<(Value, Option<Diagnostic>), (Value, Diagnostic)> {
+) -> Result<CreatedRule, (Value, Diagnostic)> {
     let plan = &request.planned_state;
     let client = client(&request.ctx).map_err(|d| (Value::Null, d))?;
     let (instance_id, repo_id) = match (
@@ -115,22 +101,29 @@ pub(super) async fn create_rule(
     let timeout = timeouts::get(&request.config, Operation::Create, DEFAULTS);
     let deadline = common::deadline_after(timeout);
 
-    let lock = repo_lock(&instance_id, &repo_id);
-    let serialized = lock.lock().await;
+    let writes = claims::repo_writes(&instance_id, &repo_id);
+    let permit = writes.acquire().await.ok();
+    let same_spec = claims::same_spec_lock(&instance_id, &repo_id, &spec);
+    let serialized = same_spec.lock().await;
     let outcome = adopt_or_create(&target, &spec, deadline)
         .await
         .map_err(|d| (Value::Null, d))?;
     drop(serialized);
+    drop(permit);
 
-    let (rule_id, warning) = match outcome {
-        Outcome::Created(rule_id) => (rule_id, None),
-        Outcome::Adopted(rule_id) => {
+    let (rule_id, warning, adoption_token) = match outcome {
+        Outcome::Created(rule_id) => (rule_id, None, None),
+        Outcome::Adopted { rule_id, token } => {
             let warning = adopted_warning(&repo_id, &rule_id);
-            (rule_id, Some(warning))
+            (rule_id, Some(warning), Some(token))
         }
     };
     match wait_listed(&target, &rule_id, timeout).await {
-        Ok(rule) => Ok((rule_state(plan, &instance_id, &repo_id, rule), warning)),
+        Ok(rule) => Ok(CreatedRule {
+            state: rule_state(plan, &instance_id, &repo_id, rule),
+            warning,
+            adoption_token,
+        }),
         Err(diagnostic) => {
             let id = format!("{instance_id}:{repo_id}:{rule_id}");
             let ids = [("id", id.as_str()), ("build_rule_id", rule_id.as_str())];
@@ -139,36 +132,25 @@ pub(super) async fn create_rule(
     }
 }
 
-/// Adopts an unclaimed identical rule, or sends CreateRepoBuildRule. After a
-/// call that may have reached the server, lists again. A new identical rule is
-/// the one that call made. No such rule means the call never arrived, so it
-/// is sent again, up to [`MAX_CREATE_CALLS`] calls and only before `deadline`.
+/// Adopts an unclaimed identical rule left by an earlier apply, or sends
+/// CreateRepoBuildRule. After a call that may have reached the server, lists
+/// again: a new identical rule is the one that call made. No such rule means
+/// the call never arrived, so it is sent again, up to [`MAX_CREATE_CALLS`]
+/// calls and only before `deadline`.
 async fn adopt_or_create(
     target: &Target<'_>,
     spec: &BuildRuleSpec,
     deadline: Instant,
 ) -> Result<Outcome, Diagnostic> {
+    if let Some((rule_id, token)) = adoptable(target, spec).await? {
+        return Ok(Outcome::Adopted { rule_id, token });
+    }
     let what = format!("create a build rule in repository {}", target.repo_id);
     // NOTE: a rule becomes listed only after the API's read-after-write lag,
     // so a call whose reply was lost can look unapplied and be sent again,
     // which leaves a duplicate rule that the next apply does not remove.
     let mut calls = 0;
-    let mut last_error = None;
     loop {
-        if let Some(rule_id) = find_unclaimed(target, spec).await? {
-            claim(target.rule_key(&rule_id));
-            return Ok(if calls == 0 {
-                Outcome::Adopted(rule_id)
-            } else {
-                Outcome::Created(rule_id)
-            });
-        }
-        if let Some(error) = last_error.take() {
-            if calls >= MAX_CREATE_CALLS || Instant::now() >= deadline {
-                return Err(not_created(target.repo_id, calls, &error));
-            }
-        }
-
         calls += 1;
         let created = api::create_build_rule(
             target.ctx,
@@ -178,36 +160,68 @@ async fn adopt_or_create(
             spec,
         )
         .await;
-        match created {
+        let error = match created {
             Ok(rule_id) => {
-                claim(target.rule_key(&rule_id));
+                claims::try_hold(&target.rule_key(&rule_id), Holder::Created);
                 return Ok(Outcome::Created(rule_id));
             }
-            Err(error) if error.may_have_been_applied() => {
-                tracing::warn!(
-                    instance_id = %target.instance_id,
-                    repo_id = %target.repo_id,
-                    call = calls,
-                    error = %error,
-                    "CreateRepoBuildRule may have been applied; listing the rules to find the rule it made"
-                );
-                last_error = Some(error);
-            }
+            Err(error) if error.may_have_been_applied() => error,
             Err(error) => return Err(common::api_diagnostic(&what, &error)),
+        };
+        tracing::warn!(
+            instance_id = %target.instance_id,
+            repo_id = %target.repo_id,
+            call = calls,
+            error = %error,
+            "CreateRepoBuildRule may have been applied; listing the rules to find the rule it made"
+        );
+        if let Some(rule_id) = take_identical(target, spec, || Holder::Created).await? {
+            return Ok(Outcome::Created(rule_id));
+        }
+        if calls >= MAX_CREATE_CALLS || Instant::now() >= deadline {
+            return Err(not_created(target.repo_id, calls, &error));
         }
     }
 }
 
-/// Lists the repository's rules and returns the ID of the first one with
-/// exactly these settings that no resource of this process has claimed.
-async fn find_unclaimed(
+/// Adopts an identical rule that the repository had before this process
+/// created anything there and that no resource of this process holds. A
+/// fresh listing confirms the rule, and the result is its ID and adoption
+/// token. Without such a rule in the shared snapshot, no request is sent.
+async fn adoptable(
     target: &Target<'_>,
     spec: &BuildRuleSpec,
+) -> Result<Option<(String, String)>, Diagnostic> {
+    let before = claims::snapshot(
+        target.ctx,
+        target.client,
+        target.instance_id,
+        target.repo_id,
+    )
+    .await
+    .map_err(|e| list_failed(target, &e))?
+    .ok_or_else(|| repo_not_found(target))?;
+    let left_over = before.iter().any(|rule| {
+        same_rule(rule, spec) && !claims::is_held(&target.rule_key(&rule.build_rule_id))
+    });
+    if !left_over {
+        return Ok(None);
+    }
+    let token = claims::new_adoption_token();
+    let adopted = take_identical(target, spec, || Holder::Adopted {
+        token: token.clone(),
+    })
+    .await?;
+    Ok(adopted.map(|rule_id| (rule_id, token)))
+}
+
+/// Lists the repository's rules and takes the first one with exactly these
+/// settings that no resource of this process holds, recording `holder` for it.
+async fn take_identical(
+    target: &Target<'_>,
+    spec: &BuildRuleSpec,
+    holder: impl Fn() -> Holder,
 ) -> Result<Option<String>, Diagnostic> {
-    let what = format!(
-        "list the build rules of repository {} to look for an existing rule with the planned settings",
-        target.repo_id
-    );
     let rules = api::list_build_rules(
         target.ctx,
         target.client,
@@ -215,12 +229,21 @@ async fn find_unclaimed(
         target.repo_id,
     )
     .await
-    .map_err(|e| common::api_diagnostic(&what, &e))?
+    .map_err(|e| list_failed(target, &e))?
     .ok_or_else(|| repo_not_found(target))?;
-    let found = rules
+    Ok(rules
         .into_iter()
-        .find(|rule| same_rule(rule, spec) && !is_claimed(&target.rule_key(&rule.build_rule_id)));
-    Ok(found.map(|rule| rule.build_rule_id))
+        .filter(|rule| same_rule(rule, spec))
+        .map(|rule| rule.build_rule_id)
+        .find(|rule_id| claims::try_hold(&target.rule_key(rule_id), holder())))
+}
+
+fn list_failed(target: &Target<'_>, error: &ApiError) -> Diagnostic {
+    let what = format!(
+        "list the build rules of repository {} to look for an existing rule with the planned settings",
+        target.repo_id
+    );
+    common::api_diagnostic(&what, error)
 }
 
 fn repo_not_found(target: &Target<'_>) -> Diagnostic {
@@ -324,18 +347,6 @@ mod tests {
             ..BuildRule::default()
         };
         assert!(!same_rule(&rule, &spec));
-    }
-
-    #[test]
-    fn claimed_rule_stays_claimed() {
-        let key = "cri-unit:crr-unit:crbr-claimed".to_string();
-        claim(key.clone());
-        assert!(is_claimed(&key));
-    }
-
-    #[test]
-    fn unclaimed_rule_is_free() {
-        assert!(!is_claimed("cri-unit:crr-unit:crbr-never"));
     }
 
     #[test]
