@@ -9,7 +9,7 @@ use alicr_framework::{
 };
 
 /// Retries of a throttled or failed API call when `max_retries` is not set.
-pub const DEFAULT_MAX_RETRIES: u32 = 8;
+pub const DEFAULT_MAX_RETRIES: u32 = 12;
 /// STS session length in seconds when `session_expiration` is not set.
 pub const DEFAULT_SESSION_EXPIRATION: u32 = 3600;
 /// Shortest and longest STS session AssumeRole accepts, in seconds.
@@ -183,7 +183,7 @@ pub fn provider_schema() -> Schema {
         .attribute(
             Attribute::number("max_retries")
                 .optional()
-                .description("How many times a throttled or failed API call is retried, with growing waits (from about 0.25 s, doubling up to 30 s, or longer when the API asks). Defaults to 8."),
+                .description("How many times a throttled or failed API call is retried, with growing waits (from at most 0.05 s, doubling up to 30 s, or longer when the API asks; about a minute in all). Defaults to 12."),
         )
         .block(assume_block)
         .block(endpoints_block);

@@ -37,14 +37,14 @@ pub struct Config {
 }
 
 impl Config {
-    /// Returns a configuration with the defaults: alicloud endpoints, 8 retries, signature V3.
+    /// Returns a configuration with the defaults: alicloud endpoints, 12 retries, signature V3.
     pub fn new(region: impl Into<String>, credentials: CredentialSource) -> Self {
         Self {
             region: region.into(),
             credentials,
             assume_role: None,
             endpoints: Endpoints::default(),
-            max_retries: 8,
+            max_retries: 12,
             ca_bundle: None,
             user_agent_suffix: None,
             signature_version: SignatureVersion::V3,

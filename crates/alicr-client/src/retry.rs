@@ -18,13 +18,14 @@ pub(crate) struct RetryPolicy {
 
 impl RetryPolicy {
     pub(crate) fn new(max_retries: u32) -> Self {
-        // The windows start short, because most throttling and 5xx responses are single
-        // blips, and double to 30 s, so the provider's default of 8 retries spans about a
+        // The first windows are short, because most throttling and 5xx responses are
+        // single blips and a long first wait makes the unluckiest call of an apply set its
+        // end. They double to 30 s, so the provider's default of 12 retries spans about a
         // minute for an account that stays throttled; the server's retry-after wins when
         // it is longer.
         Self {
             max_retries,
-            base: Duration::from_millis(250),
+            base: Duration::from_millis(50),
             cap: Duration::from_secs(30),
         }
     }
@@ -156,8 +157,8 @@ mod tests {
     #[test]
     fn backoff_window_doubles() {
         let policy = RetryPolicy::new(5);
-        assert_eq!(policy.backoff(0, None, 1.0), Duration::from_millis(250));
-        assert_eq!(policy.backoff(3, None, 1.0), Duration::from_secs(2));
+        assert_eq!(policy.backoff(0, None, 1.0), Duration::from_millis(50));
+        assert_eq!(policy.backoff(3, None, 1.0), Duration::from_millis(400));
     }
 
     #[test]
