@@ -22,9 +22,21 @@ struct Args {
 const PROVIDER_ADDRESS: &str = "registry.terraform.io/alicr/alicr";
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    // Terraform starts the provider with no arguments; skipping clap then
+    // saves part of the start-up that Terraform waits for on every launch.
+    let args = if std::env::args_os().len() > 1 {
+        Args::parse()
+    } else {
+        Args { debug: false }
+    };
     alicr_protocol::logging::init();
-    let runtime = match tokio::runtime::Runtime::new() {
+    // Two workers serve any number of concurrent RPCs, because the work is
+    // waiting on the API; a fixed count also skips probing the CPU quota.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("terraform-provider-alicr: failed to start the async runtime: {error}");

@@ -142,6 +142,7 @@ impl Engine {
             .map_err(no_hint)?;
         let credentials = provider.credentials().await.map_err(no_hint)?;
 
+        self.transport.ready().await.map_err(no_hint)?;
         let request = self.sign(target, call, &credentials, timeout);
         let started = self.clock.now();
         let result = self.transport.send(request).await;

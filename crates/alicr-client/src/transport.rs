@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::Method;
+use tokio::sync::OnceCell;
 use url::Url;
 
 use crate::error::{Error, Source};
@@ -38,10 +39,49 @@ pub(crate) struct SendError {
     pub(crate) source: Source,
 }
 
-/// Shared HTTP client.
+/// Shared HTTP client. It is built on first use, because loading the system's
+/// trust store takes milliseconds that a plan without API calls should not pay.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
-    http: reqwest::Client,
+    settings: Arc<Settings>,
+    http: Arc<OnceCell<reqwest::Client>>,
+}
+
+/// What the HTTP client is built from.
+struct Settings {
+    user_agent: String,
+    connect_timeout: Duration,
+    /// Certificates of `ca_bundle`, read and checked when the client is configured.
+    extra_roots: Vec<reqwest::Certificate>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("extra_roots", &self.extra_roots.len())
+            .finish()
+    }
+}
+
+impl Settings {
+    fn build(&self) -> Result<reqwest::Client, Error> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(self.user_agent.as_str())
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .use_rustls_tls();
+        for certificate in &self.extra_roots {
+            builder = builder.add_root_certificate(certificate.clone());
+        }
+        builder.build().map_err(|e| {
+            Error::config(
+                "ca_bundle",
+                format!("failed to build the HTTP client: {}", e.without_url()),
+            )
+        })
+    }
 }
 
 impl Transport {
@@ -50,29 +90,44 @@ impl Transport {
         connect_timeout: Duration,
         ca_bundle: Option<&Path>,
     ) -> Result<Self, Error> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .connect_timeout(connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .use_rustls_tls();
-        if let Some(path) = ca_bundle {
-            for certificate in read_ca_bundle(path)? {
-                builder = builder.add_root_certificate(certificate);
-            }
-        }
-        let http = builder.build().map_err(|e| {
-            Error::config(
-                "ca_bundle",
-                format!("failed to build the HTTP client: {}", e.without_url()),
-            )
-        })?;
-        Ok(Self { http })
+        let extra_roots = match ca_bundle {
+            Some(path) => read_ca_bundle(path)?,
+            None => Vec::new(),
+        };
+        let settings = Settings {
+            user_agent: user_agent.to_owned(),
+            connect_timeout,
+            extra_roots,
+        };
+        Ok(Self {
+            settings: Arc::new(settings),
+            http: Arc::new(OnceCell::new()),
+        })
+    }
+
+    /// Builds the HTTP client unless it exists; off the async threads, since
+    /// the system's trust store is read from disk.
+    pub(crate) async fn ready(&self) -> Result<&reqwest::Client, Error> {
+        self.http
+            .get_or_try_init(|| async {
+                let settings = Arc::clone(&self.settings);
+                tokio::task::spawn_blocking(move || settings.build())
+                    .await
+                    .map_err(|e| {
+                        Error::config("ca_bundle", format!("failed to build the HTTP client: {e}"))
+                    })?
+            })
+            .await
     }
 
     /// Sends one request and reads the whole body.
+    /// Call [`Transport::ready`] first; its error is not a transport failure.
     pub(crate) async fn send(&self, request: HttpRequest) -> Result<HttpResponse, SendError> {
-        let mut builder = self
-            .http
+        let http = self.ready().await.map_err(|e| SendError {
+            maybe_sent: false,
+            source: Arc::new(e),
+        })?;
+        let mut builder = http
             .request(request.method, request.url)
             .timeout(request.timeout);
         for (name, value) in &request.headers {

@@ -112,8 +112,9 @@ pub async fn serve(
         handshake::check_magic_cookie(env(handshake::MAGIC_COOKIE_KEY).as_deref())?;
         handshake::check_protocol_versions(env("PLUGIN_PROTOCOL_VERSIONS").as_deref())?;
     }
+    // The handshake line goes out as soon as the socket listens: Terraform's
+    // connection waits in the backlog while the router is built.
     let shutdown = CancellationToken::new();
-    let router = plugin_router(provider, &shutdown).await;
     let socket_dir = env(listener::SOCKET_DIR_KEY).map(PathBuf::from);
     let socket =
         PluginSocket::bind(socket_dir.as_deref()).map_err(|source| ServeError::Socket {
@@ -129,6 +130,7 @@ pub async fn serve(
     if options.debug {
         watch_signal(SignalKind::interrupt(), shutdown.clone(), true)?;
         watch_signal(SignalKind::terminate(), shutdown.clone(), true)?;
+        let router = plugin_router(provider, &shutdown).await;
         print_reattach(&options.provider_address, &socket_path)?;
         return run(
             router.serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned()),
@@ -147,12 +149,14 @@ pub async fn serve(
                 &socket_path,
                 Some(&mtls.certificate_der),
             ))?;
+            let router = plugin_router(provider, &shutdown).await;
             let server =
                 router.serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned());
             run(server, &shutdown).await
         }
         None => {
             print_line(&handshake::handshake_line(&socket_path, None))?;
+            let router = plugin_router(provider, &shutdown).await;
             let server =
                 router.serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned());
             run(server, &shutdown).await
