@@ -391,3 +391,55 @@ fn replace_before_destroy_keeps_rule() {
     assert_eq!(plan_code(&ws).0, 0, "plan after replacement");
     ws.destroy();
 }
+
+/// An adopted rule whose settings change before the next plan belongs to
+/// someone else: the resource gives it up and creates a rule of its own.
+#[test]
+fn changed_adopted_rule_given_up() {
+    let h = harness();
+    let mut spec = adopt_spec();
+    spec.push_name = "given-up".to_string();
+    spec.image_tag = "given-up".to_string();
+    let leftover = h
+        .block_on(
+            h.console()
+                .create_repo_build_rule(INSTANCE, REPO_APP, &spec),
+        )
+        .unwrap_or_else(|e| panic!("console create failed: {e}"));
+    let tf = adopt_tf(1)
+        .replace("adopt-drill", "given-up")
+        .replace("\"adopted\"", "\"given-up\"");
+    let ws = h.workspace(&tf);
+    let out = ws.apply();
+    assert!(
+        out.combined().contains("Adopted an existing build rule"),
+        "{}",
+        out.combined()
+    );
+    assert_eq!(
+        state_str(&ws, "alicr_build_rule.adopt[0]", "build_rule_id"),
+        leftover
+    );
+
+    spec.image_tag = "changed-by-owner".to_string();
+    h.block_on(
+        h.console()
+            .update_repo_build_rule(INSTANCE, REPO_APP, &leftover, &spec),
+    )
+    .unwrap_or_else(|e| panic!("console update failed: {e}"));
+    let (code, plan) = plan_code(&ws);
+    assert_eq!(code, 2, "{plan}");
+    assert!(plan.contains("Adopted build rule given up"), "{plan}");
+    assert!(plan.contains("will be created"), "{plan}");
+
+    ws.apply();
+    let own = state_str(&ws, "alicr_build_rule.adopt[0]", "build_rule_id");
+    assert_ne!(own, leftover, "the resource kept the rule it gave up");
+    assert_eq!(plan_code(&ws).0, 0, "plan after giving up");
+    ws.destroy();
+    h.block_on(
+        h.console()
+            .delete_repo_build_rule(INSTANCE, REPO_APP, &leftover),
+    )
+    .unwrap_or_else(|e| panic!("console delete failed: {e}"));
+}

@@ -216,3 +216,43 @@ resource "alicr_build_rule" "twin" {{
     // second look.
     eventually("every rule deleted", || count_rules(&h, "overlap-") == 0);
 }
+
+/// A rule whose settings move away while a new resource with its old settings
+/// is added: the new resource may adopt the rule during the same apply, but
+/// the next plan gives it up, so the run converges on one rule each.
+#[test]
+fn moved_settings_not_shared() {
+    let h = Harness::start(Realism {
+        latency_ms: 30,
+        throttle_rate: 0.5,
+        ..Realism::instant()
+    });
+    let tf = |branches: &str| {
+        format!(
+            r#"resource "alicr_build_rule" "r" {{
+  count       = length({branches})
+  instance_id = "{INSTANCE}"
+  repo_id     = "{REPO_APP}"
+  push_type   = "GIT_BRANCH"
+  push_name   = {branches}[count.index]
+  image_tag   = "moved-settings"
+}}
+"#
+        )
+    };
+    let ws = h.workspace(&tf(r#"["main"]"#));
+    ws.apply();
+    ws.write("main.tf", &tf(r#"["dev", "main"]"#));
+    ws.apply();
+    if plan_code(&ws).0 != 0 {
+        ws.apply();
+    }
+
+    let (code, plan) = plan_code(&ws);
+    assert_eq!(code, 0, "{plan}");
+    let first = state_str(&ws, "alicr_build_rule.r[0]", "build_rule_id");
+    let second = state_str(&ws, "alicr_build_rule.r[1]", "build_rule_id");
+    assert_ne!(first, second, "two resources share one rule");
+    h.admin().set_realism(Realism::instant());
+    ws.destroy();
+}

@@ -13,20 +13,21 @@ use alicr_framework::resource::{
     CreateRequest, DeleteRequest, ImportStateRequest, ModifyPlanRequest, ReadRequest,
     StateResponse, UpdateRequest,
 };
-use alicr_framework::validators::{OneOf, StringCheck, Validator};
 use alicr_framework::{
-    Attribute, AttributePath, Block, Diagnostic, Diagnostics, Resource, Schema, Type, Value,
+    private::Private, AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value,
 };
 use async_trait::async_trait;
 
 use super::common;
-use super::timeouts::{self, Defaults};
+use super::timeouts::Defaults;
 use crate::provider::{api, client};
 
 mod claims;
 mod create;
+mod schema;
 
 pub(crate) use claims::build_start_lock;
+pub use schema::PLATFORMS;
 
 const DEFAULTS: Defaults = Defaults {
     create: Duration::from_secs(5 * 60),
@@ -34,118 +35,9 @@ const DEFAULTS: Defaults = Defaults {
     delete: Duration::from_secs(5 * 60),
 };
 
-/// Platforms `CreateRepoBuildRule` accepts.
-pub const PLATFORMS: &[&str] = &[
-    "linux/amd64",
-    "linux/arm64",
-    "linux/386",
-    "linux/arm/v7",
-    "linux/arm/v6",
-];
-
 /// The `alicr_build_rule` resource type.
 #[derive(Debug, Default)]
 pub struct BuildRuleResource;
-
-fn platform_check(value: &str) -> Result<(), String> {
-    if PLATFORMS.contains(&value) {
-        Ok(())
-    } else {
-        Err(format!(
-            "platforms contains {value:?}, but each platform must be one of: {}.",
-            PLATFORMS.join(", ")
-        ))
-    }
-}
-
-fn non_empty(value: &str) -> Result<(), String> {
-    if value.is_empty() {
-        Err("The value is empty, which the API reads as unset; remove the attribute to use its default, or give a value.".to_string())
-    } else {
-        Ok(())
-    }
-}
-
-fn non_empty_check() -> StringCheck {
-    StringCheck {
-        check: non_empty,
-        description: "Must not be empty.",
-    }
-}
-
-/// Checks the names of `build_args`. The API takes each argument as one
-/// `NAME=value` string and splits it at the first `=`, so a name that is
-/// empty or contains `=` would come back as another name.
-#[derive(Debug, Clone, Copy)]
-struct BuildArgNames;
-
-impl Validator for BuildArgNames {
-    fn validate(&self, path: &AttributePath, value: &Value, diagnostics: &mut Diagnostics) {
-        let Value::Map(entries) = value else { return };
-        for name in entries.keys() {
-            if name.is_empty() || name.contains('=') {
-                diagnostics.attribute_error(
-                    path.clone(),
-                    "Invalid build argument name",
-                    format!("build_args has the name {name:?}, but a name must be non-empty and must not contain \"=\", because the API stores each argument as NAME=value. Rename the argument."),
-                );
-            }
-        }
-    }
-
-    fn description(&self) -> String {
-        "Names must be non-empty and must not contain `=`.".into()
-    }
-}
-
-/// Rejects an empty `platforms` set, which the API replaces with its default.
-#[derive(Debug, Clone, Copy)]
-struct SomePlatform;
-
-impl Validator for SomePlatform {
-    fn validate(&self, path: &AttributePath, value: &Value, diagnostics: &mut Diagnostics) {
-        if matches!(value, Value::Set(items) if items.is_empty()) {
-            diagnostics.attribute_error(
-                path.clone(),
-                "Invalid attribute value",
-                "platforms is empty, but the API needs at least one platform and would build for linux/amd64 instead. List at least one platform, or remove the attribute to use the default.",
-            );
-        }
-    }
-
-    fn description(&self) -> String {
-        "Must contain at least one platform.".into()
-    }
-}
-
-fn schema() -> Schema {
-    let block = Block::new()
-        .description("An image build rule: pushes to a branch or tag build an image with the given tag. Import with `<instance_id>:<repo_id>:<build_rule_id>`.\n\nThe API has no idempotency token for build rules, so a create first lists the repository's rules. If one has exactly the planned settings and no other resource of the same apply created or adopted it, the create adopts that rule and warns, instead of making a duplicate. This recovers rules made by an interrupted apply or by a request whose reply was lost. The limitation: two identical `alicr_build_rule` resources added by separate applies share one remote rule, so give each rule distinct settings.")
-        .attribute(Attribute::string("id").computed().use_state_for_unknown().description("`<instance_id>:<repo_id>:<build_rule_id>`."))
-        .attribute(Attribute::string("instance_id").required().force_new().description("Container Registry instance, `cri-...`."))
-        .attribute(Attribute::string("repo_id").required().force_new().description("Image repository, `crr-...`."))
-        .attribute(Attribute::string("push_type").required().validator(OneOf(&["GIT_BRANCH", "GIT_TAG"])).description("What triggers a build: `GIT_BRANCH` or `GIT_TAG`."))
-        .attribute(Attribute::string("push_name").required().validator(non_empty_check()).description("Branch or tag name; for tags, a pattern."))
-        .attribute(Attribute::string("image_tag").required().validator(non_empty_check()).description("Tag of the built image."))
-        .attribute(Attribute::string("dockerfile_location").default_value(Value::string("/")).validator(non_empty_check()).description("Directory of the Dockerfile. Defaults to `/`."))
-        .attribute(Attribute::string("dockerfile_name").default_value(Value::string("Dockerfile")).validator(non_empty_check()).description("Dockerfile name. Defaults to `Dockerfile`."))
-        .attribute(
-            Attribute::new("build_args", Type::map(Type::String))
-                .default_value(Value::Map(BTreeMap::new()))
-                .validator(BuildArgNames)
-                .description("Build arguments, `NAME = value`. Names must not be empty or contain `=`. The API cannot clear every argument of a rule, so removing the last one replaces the rule."),
-        )
-        .attribute(
-            Attribute::new("platforms", Type::set(Type::String))
-                .default_value(Value::string_set(["linux/amd64"]))
-                .validator(StringCheck { check: platform_check, description: "Each must be a platform the API accepts." })
-                .validator(SomePlatform)
-                .description("Target platforms. Defaults to `[\"linux/amd64\"]`. Accepted: `linux/amd64`, `linux/arm64`, `linux/386`, `linux/arm/v7`, `linux/arm/v6`."),
-        )
-        .attribute(Attribute::string("build_rule_id").computed().use_state_for_unknown().description("Build rule ID, `crbr-...`."))
-        .block(timeouts::block(DEFAULTS));
-    Schema::new(0, block)
-}
 
 fn spec_from(plan: &Value) -> Result<BuildRuleSpec, Diagnostic> {
     // Sorted by name (a BTreeMap), so the same map always sends the same list.
@@ -222,6 +114,29 @@ async fn find_rule(
 /// resource its rule.
 const ADOPTION_TOKEN_KEY: &str = "adopted_by";
 
+/// Confirms or gives up a rule this resource adopted, on the first read after
+/// the adoption. Unchanged settings confirm it, and the adoption token is
+/// dropped. Changed settings mean that another resource of the adopting run
+/// updated the rule, so the rule was that resource's. The returned warning
+/// then goes with a null state, and the next apply creates a rule of its own.
+fn settle_adoption(state: &Value, rule: &BuildRule, private: &mut Private) -> Option<Diagnostic> {
+    private.get(ADOPTION_TOKEN_KEY)?;
+    let spec = spec_from(state).ok()?;
+    if create::same_rule(rule, &spec) {
+        private.remove(ADOPTION_TOKEN_KEY);
+        return None;
+    }
+    private.remove(ADOPTION_TOKEN_KEY);
+    tracing::warn!(build_rule_id = %rule.build_rule_id, "Adopted build rule has other settings now; giving it up");
+    Some(Diagnostic::warning(
+        "Adopted build rule given up",
+        format!(
+            "This resource adopted build rule {} in an earlier run, and its settings have changed since, so another resource manages it. This resource no longer tracks it, and the next apply creates a rule of its own.",
+            rule.build_rule_id
+        ),
+    ))
+}
+
 fn taken_over_warning(rule_id: &str) -> Diagnostic {
     Diagnostic::warning(
         "Build rule left in place",
@@ -261,7 +176,7 @@ impl Resource for BuildRuleResource {
     }
 
     fn schema(&self) -> Schema {
-        schema()
+        schema::schema()
     }
 
     async fn modify_plan(&self, request: &mut ModifyPlanRequest) {
@@ -310,7 +225,13 @@ impl Resource for BuildRuleResource {
             }
         };
         match find_rule(&request.ctx, &client, &instance_id, &repo_id, &rule_id).await {
-            Ok(Some(rule)) => response.new_state = rule_state(state, &instance_id, &repo_id, rule),
+            Ok(Some(rule)) => {
+                if let Some(warning) = settle_adoption(state, &rule, &mut response.private) {
+                    response.diagnostics.push(warning);
+                    return response;
+                }
+                response.new_state = rule_state(state, &instance_id, &repo_id, rule);
+            }
             Ok(None) => {
                 tracing::info!(%instance_id, %repo_id, build_rule_id = %rule_id, "build rule is gone; removing it from state")
             }
@@ -331,6 +252,10 @@ impl Resource for BuildRuleResource {
             let (instance_id, repo_id, rule_id) = ids(&request.prior_state).ok_or_else(|| Diagnostic::error("Missing build rule ID", "The state has no build_rule_id. This is always a bug in the provider; please report it."))?;
             let spec = spec_from(&request.planned_state)?;
             let what = format!("update build rule {rule_id}");
+            // A create of this run must not adopt a rule that a resource in
+            // state is changing.
+            let key = claims::rule_key(&instance_id, &repo_id, &rule_id);
+            claims::try_hold(&key, claims::Holder::Updating);
             // The API may clear fields left out, so the whole rule is sent.
             api::update_build_rule(
                 &request.ctx,
@@ -431,41 +356,5 @@ mod tests {
     #[test]
     fn create_never_replaces() {
         assert!(!clears_build_args(&Value::Null, &args(&[])));
-    }
-
-    #[test]
-    fn arg_name_with_equals_rejected() {
-        let mut diagnostics = Diagnostics::new();
-        let path = AttributePath::root("build_args");
-        let value = args(&[("K=V", "c")]).get("build_args").clone();
-        BuildArgNames.validate(&path, &value, &mut diagnostics);
-        assert!(diagnostics.has_error());
-    }
-
-    #[test]
-    fn empty_arg_name_rejected() {
-        let mut diagnostics = Diagnostics::new();
-        let path = AttributePath::root("build_args");
-        let value = args(&[("", "c")]).get("build_args").clone();
-        BuildArgNames.validate(&path, &value, &mut diagnostics);
-        assert!(diagnostics.has_error());
-    }
-
-    #[test]
-    fn empty_platforms_rejected() {
-        let mut diagnostics = Diagnostics::new();
-        let path = AttributePath::root("platforms");
-        SomePlatform.validate(&path, &Value::Set(vec![]), &mut diagnostics);
-        assert!(diagnostics.has_error());
-    }
-
-    #[test]
-    fn empty_location_rejected() {
-        assert!(non_empty("").is_err());
-    }
-
-    #[test]
-    fn platform_rejects_unknown() {
-        assert!(platform_check("windows/amd64").is_err());
     }
 }

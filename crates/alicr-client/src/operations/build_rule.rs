@@ -114,7 +114,9 @@ impl CrClient {
             .cloned())
     }
 
-    pub(crate) fn invalidate_build_rules(&self, instance_id: &str, repo_id: &str) {
+    /// Drops the shared listing of the repository's rules, so the next read
+    /// fetches them again; for a caller that needs the rules as they are now.
+    pub fn invalidate_build_rules(&self, instance_id: &str, repo_id: &str) {
         self.inner
             .build_rules
             .invalidate(|(instance, repo)| instance == instance_id && repo == repo_id);

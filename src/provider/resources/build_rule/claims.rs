@@ -102,6 +102,9 @@ pub(super) enum Holder {
     /// A create of this process adopted the rule. The token is stored in that
     /// resource's private state too, so its own delete can be told apart.
     Adopted { token: String },
+    /// An update of this process changed the rule, so a resource in state
+    /// manages it.
+    Updating,
     /// A delete of this process is removing the rule.
     Deleting,
 }

@@ -201,6 +201,9 @@ async fn adoptable(
     .await
     .map_err(|e| list_failed(target, &e))?
     .ok_or_else(|| repo_not_found(target))?;
+    // NOTE: a rule that another resource of this run is about to update looks
+    // left over until that update starts; `settle_adoption` repairs such an
+    // adoption on the next read.
     let left_over = before.iter().any(|rule| {
         same_rule(rule, spec) && !claims::is_held(&target.rule_key(&rule.build_rule_id))
     });
@@ -215,13 +218,17 @@ async fn adoptable(
     Ok(adopted.map(|rule_id| (rule_id, token)))
 }
 
-/// Lists the repository's rules and takes the first one with exactly these
-/// settings that no resource of this process holds, recording `holder` for it.
+/// Lists the repository's rules, bypassing the shared listing, and takes the
+/// first one with exactly these settings that no resource of this process
+/// holds, recording `holder` for it.
 async fn take_identical(
     target: &Target<'_>,
     spec: &BuildRuleSpec,
     holder: impl Fn() -> Holder,
 ) -> Result<Option<String>, Diagnostic> {
+    target
+        .client
+        .invalidate_build_rules(target.instance_id, target.repo_id);
     let rules = api::list_build_rules(
         target.ctx,
         target.client,
