@@ -3,6 +3,7 @@
 //! binaries and runs this with the defaults below.
 
 mod configs;
+mod cpu;
 mod emulator;
 mod machine;
 mod report;
@@ -53,6 +54,9 @@ struct Cli {
 const FAULT_LATENCIES_MS: [u64; 2] = [0, 50];
 
 fn main() -> anyhow::Result<()> {
+    if let Some(code) = cpu::run_as_wrapper() {
+        std::process::exit(code);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

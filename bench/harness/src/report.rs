@@ -231,6 +231,7 @@ fn scale_section(out: &mut String, s: &ScaleResult) {
         peaks.len(),
         listed.join(", ")
     );
+    crate::cpu::render_section(out, &s.floor_plan_cpu, &s.alicr_plan_cpu);
     requests_section(out, s);
 }
 
@@ -303,6 +304,7 @@ fn costs_section(out: &mut String, results: &Results) {
     if let Some(s) = &results.scale {
         apply_cost(out, s);
         plan_cost(out, s, results.startup.as_ref());
+        crate::cpu::cost_note(out, &s.floor_plan_cpu, &s.alicr_plan_cpu);
         let _ = writeln!(
             out,
             "- Refresh: {} API requests for {} rules; reads of one repository share its ListRepoBuildRule pages.",
@@ -313,10 +315,12 @@ fn costs_section(out: &mut String, results: &Results) {
         let extra = f.faulted_requests.total as f64 / f.rules as f64;
         let _ = writeln!(
             out,
-            "- Faults ({} ms latency): the faulted apply made {extra:.1} API requests per rule. The extra time is spent waiting between \
-             retries, and because the provider creates the rules of one repository one at a time, those waits add up \
-             instead of overlapping.",
-            f.latency_ms
+            "- Faults ({} ms latency): the faulted apply made {extra:.1} API requests per rule. The extra time is spent in \
+             failed calls and in the waits before their retries: growing waits from at most 50 ms, and the {} ms that \
+             the emulator's `x-acs-retry-after` asks for on every second throttled call, which the client honours. Several \
+             writes per repository run at once, so the waits of different rules overlap.",
+            f.latency_ms,
+            f.retry_after_ms,
         );
     }
     let _ = writeln!(out);
@@ -337,7 +341,7 @@ fn apply_cost(out: &mut String, s: &ScaleResult) {
         let _ = writeln!(
             out,
             "- Apply: the floor's work (Terraform's graph walk and state handling) is {:.0}% of the alicr apply; the \
-             other {:.0}% is the provider's plugin RPCs, API calls and the per-repository serialization of creates.",
+             other {:.0}% is the provider's plugin RPCs and API calls.",
             (1.0 - provider_share) * 100.0,
             provider_share * 100.0
         );
@@ -349,11 +353,11 @@ fn apply_cost(out: &mut String, s: &ScaleResult) {
 /// `TF_DISABLE_PLUGIN_TLS` is set, so every provider process of a plan pays
 /// the TLS start-up.
 fn plan_cost(out: &mut String, s: &ScaleResult, startup: Option<&StartupResult>) {
-    let plans = s.alicr.plan.len() + s.alicr.refresh.len();
-    if plans == 0 {
+    let counts = &s.alicr_plan_cpu.processes;
+    if counts.is_empty() {
         return;
     }
-    let per_plan = s.plan_rss_kib.len() as f64 / plans as f64;
+    let per_plan = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
     let gap = s.alicr.plan.median().saturating_sub(s.floor.plan.median());
     let mut line = format!(
         "- Plan: the alicr plan takes {} ms more than the floor; Terraform started {per_plan:.1} provider processes per plan.",
@@ -364,7 +368,7 @@ fn plan_cost(out: &mut String, s: &ScaleResult, startup: Option<&StartupResult>)
         let _ = write!(
             line,
             " At {tls_start:.1} ms each to the handshake with AutoMTLS, start-ups explain an estimated {:.0} ms of that gap; \
-             the rest, not broken down here, lies in the validate and plan calls of {} resources.",
+             the rest lies in the validate and plan calls of {} resources (see the CPU split).",
             tls_start * per_plan,
             s.rules
         );

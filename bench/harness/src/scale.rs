@@ -12,6 +12,7 @@ use alicr_testkit::{Output, TestEmulator, Workspace};
 use anyhow::bail;
 
 use crate::configs::{self, Repos};
+use crate::cpu::{self, CpuSplit};
 use crate::emulator;
 use crate::rss::RssSampler;
 use crate::stats::Samples;
@@ -35,7 +36,14 @@ pub struct ScaleResult {
     pub refresh_requests: RequestCounts,
     /// Peak `VmHWM` in KiB of each provider process during the plans.
     pub plan_rss_kib: BTreeMap<u32, u64>,
+    /// CPU time of untimed plans from an empty state: the floor's, and
+    /// alicr's split between Terraform and the provider processes.
+    pub floor_plan_cpu: CpuSplit,
+    pub alicr_plan_cpu: CpuSplit,
 }
+
+/// Untimed plans per configuration for the CPU split.
+const CPU_RUNS: usize = 3;
 
 /// Results of [`faults`].
 #[derive(Debug)]
@@ -45,6 +53,8 @@ pub struct FaultResult {
     pub latency_ms: u64,
     pub throttle_rate: f64,
     pub server_error_rate: f64,
+    /// The `x-acs-retry-after` the emulator sends with every second throttled call.
+    pub retry_after_ms: u64,
     pub clean: Samples,
     pub faulted: Samples,
     pub faulted_requests: RequestCounts,
@@ -112,6 +122,8 @@ pub fn scale(provider: &Path, total: usize, reps: usize) -> anyhow::Result<Scale
         floor: Cycle::default(),
         refresh_requests: RequestCounts::default(),
         plan_rss_kib: BTreeMap::new(),
+        floor_plan_cpu: CpuSplit::default(),
+        alicr_plan_cpu: CpuSplit::default(),
     };
     for rep in 0..reps {
         tracing::info!(
@@ -151,6 +163,14 @@ pub fn scale(provider: &Path, total: usize, reps: usize) -> anyhow::Result<Scale
             .push(timed(&pair.alicr, DESTROY, &[0])?.0);
         emulator::check_rules(&admin, &repos, 0)?;
     }
+    // Every rule is destroyed again, so these plans start from an empty state.
+    let wrapped = cpu::Wrapped::new(provider)?;
+    let mut wrapped_alicr = Workspace::with_dev_override(&wrapped.binary());
+    emulator.configure(&mut wrapped_alicr);
+    wrapped.configure(&mut wrapped_alicr);
+    wrapped_alicr.write("main.tf", &configs::build_rules(&repos, total));
+    result.floor_plan_cpu = cpu::measure(&pair.floor, None, PLAN, CPU_RUNS)?;
+    result.alicr_plan_cpu = cpu::measure(&wrapped_alicr, Some(&wrapped), PLAN, CPU_RUNS)?;
     emulator.shutdown();
     Ok(result)
 }
@@ -191,6 +211,7 @@ pub fn faults(
         latency_ms,
         throttle_rate,
         server_error_rate,
+        retry_after_ms: Realism::instant().retry_after_ms,
         clean: Samples::default(),
         faulted: Samples::default(),
         faulted_requests: RequestCounts::default(),
