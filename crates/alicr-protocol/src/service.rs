@@ -1,75 +1,27 @@
 //! The `tfplugin6.Provider` gRPC service. Each RPC opens a span, converts the
-//! request, calls [`ProviderServer`] and converts the response. Failures
+//! request, calls the framework's `ProviderServer` and converts the response. Failures
 //! travel as diagnostics. A gRPC error status is never returned, because
 //! Terraform turns those into opaque "Plugin error" messages.
 //!
 //! RPCs this provider does not support (ephemeral resources,
 //! MoveResourceState) return an error diagnostic naming the RPC.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-
-use alicr_framework::server::ProviderServer;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 use tracing::Instrument;
 
 use crate::convert::{
     attribute_path_to_proto, diagnostics_to_proto, dynamic_value_from_proto,
-    dynamic_value_to_proto, error_diagnostics, function_error_to_proto, functions_to_proto,
-    metadata_to_proto, provider_schemas_to_proto,
+    dynamic_value_to_proto, function_error_to_proto, functions_to_proto, metadata_to_proto,
+    provider_schemas_to_proto,
 };
-use crate::logging::fields;
 use crate::panic_guard::guarded;
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
 
-type RpcResult<T> = Result<Response<T>, Status>;
+mod support;
 
-/// Serves tfplugin6 from a framework [`ProviderServer`].
-#[derive(Debug)]
-pub struct ProviderService {
-    server: Arc<ProviderServer>,
-    next_request_id: AtomicU64,
-}
-
-impl ProviderService {
-    pub fn new(server: Arc<ProviderServer>) -> ProviderService {
-        ProviderService {
-            server,
-            next_request_id: AtomicU64::new(1),
-        }
-    }
-
-    /// Opens the span every log line of one RPC carries.
-    fn span(&self, rpc: &'static str, resource_type: &str) -> tracing::Span {
-        let request_id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
-        tracing::trace_span!(
-            "rpc",
-            { fields::RPC } = rpc,
-            { fields::REQUEST_ID } = request_id,
-            { fields::RESOURCE_TYPE } = resource_type,
-        )
-    }
-}
-
-/// Logs the end of an RPC at TRACE, with how many error diagnostics it returns.
-fn log_done(diagnostics: &[pb::Diagnostic]) {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == pb::diagnostic::Severity::Error as i32)
-        .count();
-    tracing::trace!({ fields::DIAGNOSTIC_ERROR_COUNT } = errors, "Served RPC");
-}
-
-fn unsupported(rpc: &str, type_name: &str) -> Vec<pb::Diagnostic> {
-    error_diagnostics(
-        "Unsupported Operation",
-        format!(
-            "This provider does not implement {rpc}, so \"{type_name}\" cannot be used this way. \
-             Remove the configuration that needs it."
-        ),
-    )
-}
+pub use support::ProviderService;
+use support::{log_done, RpcResult};
 
 #[tonic::async_trait]
 impl ProviderRpc for ProviderService {
@@ -322,12 +274,8 @@ impl ProviderRpc for ProviderService {
         &self,
         request: Request<pb::move_resource_state::Request>,
     ) -> RpcResult<pb::move_resource_state::Response> {
-        let request = request.into_inner();
-        let _span = self
-            .span("MoveResourceState", &request.target_type_name)
-            .entered();
-        let diagnostics = unsupported("MoveResourceState", &request.target_type_name);
-        log_done(&diagnostics);
+        let type_name = &request.get_ref().target_type_name;
+        let diagnostics = self.reject("MoveResourceState", "MoveResourceState", type_name);
         Ok(Response::new(pb::move_resource_state::Response {
             diagnostics,
             ..Default::default()
@@ -361,11 +309,12 @@ impl ProviderRpc for ProviderService {
         &self,
         request: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
-        let request = request.into_inner();
-        let _span = self
-            .span("ValidateEphemeralResourceConfig", &request.type_name)
-            .entered();
-        let diagnostics = unsupported("ephemeral resources", &request.type_name);
+        let type_name = &request.get_ref().type_name;
+        let diagnostics = self.reject(
+            "ValidateEphemeralResourceConfig",
+            "ephemeral resources",
+            type_name,
+        );
         Ok(Response::new(
             pb::validate_ephemeral_resource_config::Response { diagnostics },
         ))
@@ -375,12 +324,10 @@ impl ProviderRpc for ProviderService {
         &self,
         request: Request<pb::open_ephemeral_resource::Request>,
     ) -> RpcResult<pb::open_ephemeral_resource::Response> {
-        let request = request.into_inner();
-        let _span = self
-            .span("OpenEphemeralResource", &request.type_name)
-            .entered();
+        let type_name = &request.get_ref().type_name;
+        let diagnostics = self.reject("OpenEphemeralResource", "ephemeral resources", type_name);
         Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: unsupported("ephemeral resources", &request.type_name),
+            diagnostics,
             ..Default::default()
         }))
     }
@@ -389,12 +336,10 @@ impl ProviderRpc for ProviderService {
         &self,
         request: Request<pb::renew_ephemeral_resource::Request>,
     ) -> RpcResult<pb::renew_ephemeral_resource::Response> {
-        let request = request.into_inner();
-        let _span = self
-            .span("RenewEphemeralResource", &request.type_name)
-            .entered();
+        let type_name = &request.get_ref().type_name;
+        let diagnostics = self.reject("RenewEphemeralResource", "ephemeral resources", type_name);
         Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: unsupported("ephemeral resources", &request.type_name),
+            diagnostics,
             ..Default::default()
         }))
     }
@@ -403,12 +348,10 @@ impl ProviderRpc for ProviderService {
         &self,
         request: Request<pb::close_ephemeral_resource::Request>,
     ) -> RpcResult<pb::close_ephemeral_resource::Response> {
-        let request = request.into_inner();
-        let _span = self
-            .span("CloseEphemeralResource", &request.type_name)
-            .entered();
+        let type_name = &request.get_ref().type_name;
+        let diagnostics = self.reject("CloseEphemeralResource", "ephemeral resources", type_name);
         Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: unsupported("ephemeral resources", &request.type_name),
+            diagnostics,
         }))
     }
 
