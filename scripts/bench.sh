@@ -30,7 +30,7 @@ target/release/alicr-bench \
   --rules "${BENCH_RULES:-300}" \
   --reps "${BENCH_REPS:-3}" \
   --fault-rules "${BENCH_FAULT_RULES:-100}" \
-  --fault-reps "${BENCH_FAULT_REPS:-4}" \
+  --fault-reps "${BENCH_FAULT_REPS:-6}" \
   --out bench/RESULTS.md
 
 echo "Wrote bench/RESULTS.md"

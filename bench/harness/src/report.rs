@@ -10,6 +10,8 @@ use crate::scale::{FaultResult, ScaleResult};
 use crate::startup::StartupResult;
 use crate::stats::{ms, ratio, Samples};
 
+mod faults;
+
 /// Everything one run measured; a part is `None` when it was skipped or failed.
 #[derive(Debug)]
 pub struct Results {
@@ -71,7 +73,7 @@ pub fn render(results: &Results) -> String {
         scale_section(&mut out, scale);
     }
     for faults in &results.faults {
-        faults_section(&mut out, faults);
+        faults::section(&mut out, faults);
     }
     if !results.failures.is_empty() {
         let _ = writeln!(out, "## Measurements that failed\n");
@@ -134,8 +136,7 @@ fn summary(out: &mut String, results: &Results) {
         );
     }
     for f in &results.faults {
-        let r = ratio(f.faulted.median(), f.clean.median());
-        let _ = writeln!(out, "| apply of {} rules, {:.0}% throttled + {:.0}% 5xx vs no faults, {} ms API latency | {} s | {} s | {r:.2} | <= 2, all succeed | {} |", f.rules, f.throttle_rate * 100.0, f.server_error_rate * 100.0, f.latency_ms, secs(f.faulted.median()), secs(f.clean.median()), verdict(r <= 2.0));
+        faults::summary_row(out, f);
     }
     let _ = writeln!(out);
 }
@@ -254,35 +255,6 @@ fn action_table(out: &mut String, counts: &RequestCounts) {
     let _ = writeln!(out);
 }
 
-fn faults_section(out: &mut String, f: &FaultResult) {
-    let _ = writeln!(
-        out,
-        "## Apply under throttling and server errors, {} ms API latency\n",
-        f.latency_ms
-    );
-    let _ = writeln!(
-        out,
-        "{} build rules applied with no faults, then with {:.0}% of API calls rejected with `Throttling.User` \
-         and {:.0}% failed with `ServiceUnavailable` (HTTP 503); every apply succeeded and left exactly {} rules, \
-         none twice, or this section would be under \"Measurements that failed\". Destroys run without faults.\n",
-        f.rules,
-        f.throttle_rate * 100.0,
-        f.server_error_rate * 100.0,
-        f.rules
-    );
-    let _ = writeln!(
-        out,
-        "| apply | runs | median ms | min ms | max ms |\n|---|---|---|---|---|"
-    );
-    row(out, "no faults", &f.clean);
-    row(out, "faults", &f.faulted);
-    let _ = writeln!(
-        out,
-        "\nRequests of the last faulted apply, retries included:\n"
-    );
-    action_table(out, &f.faulted_requests);
-}
-
 /// Sentences on where the time goes, computed from this run's numbers.
 fn costs_section(out: &mut String, results: &Results) {
     let _ = writeln!(out, "## What dominates the cost\n");
@@ -312,16 +284,7 @@ fn costs_section(out: &mut String, results: &Results) {
         );
     }
     for f in &results.faults {
-        let extra = f.faulted_requests.total as f64 / f.rules as f64;
-        let _ = writeln!(
-            out,
-            "- Faults ({} ms latency): the faulted apply made {extra:.1} API requests per rule. The extra time is spent in \
-             failed calls and in the waits before their retries: growing waits from at most 50 ms, and the {} ms that \
-             the emulator's `x-acs-retry-after` asks for on every second throttled call, which the client honours. Several \
-             writes per repository run at once, so the waits of different rules overlap.",
-            f.latency_ms,
-            f.retry_after_ms,
-        );
+        faults::cost_note(out, f);
     }
     let _ = writeln!(out);
 }

@@ -53,7 +53,8 @@ pub struct FaultResult {
     pub latency_ms: u64,
     pub throttle_rate: f64,
     pub server_error_rate: f64,
-    /// The `x-acs-retry-after` the emulator sends with every second throttled call.
+    /// The `x-acs-retry-after` the emulator sends with every second throttled
+    /// call; 0 means none.
     pub retry_after_ms: u64,
     pub clean: Samples,
     pub faulted: Samples,
@@ -193,7 +194,9 @@ fn plan_pair(
 
 /// Applies `total` rules without faults and then with throttling and server
 /// errors injected, `reps` times, destroying (without faults) in between. Both
-/// applies see `latency_ms` of added latency per API call.
+/// applies see `latency_ms` of added latency per API call. Without
+/// `retry_after_hints`, throttled calls carry no `x-acs-retry-after`, which
+/// leaves only the client's own backoff.
 pub fn faults(
     provider: &Path,
     total: usize,
@@ -201,6 +204,7 @@ pub fn faults(
     throttle_rate: f64,
     server_error_rate: f64,
     latency_ms: u64,
+    retry_after_hints: bool,
 ) -> anyhow::Result<FaultResult> {
     let emulator = TestEmulator::start();
     let admin = emulator.admin();
@@ -211,7 +215,11 @@ pub fn faults(
         latency_ms,
         throttle_rate,
         server_error_rate,
-        retry_after_ms: Realism::instant().retry_after_ms,
+        retry_after_ms: if retry_after_hints {
+            Realism::instant().retry_after_ms
+        } else {
+            0
+        },
         clean: Samples::default(),
         faulted: Samples::default(),
         faulted_requests: RequestCounts::default(),
@@ -224,6 +232,7 @@ pub fn faults(
         throttle_rate,
         server_error_rate,
         latency_ms,
+        retry_after_ms: result.retry_after_ms,
         ..Realism::instant()
     };
     for rep in 0..reps {
