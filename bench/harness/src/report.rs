@@ -330,8 +330,9 @@ fn plan_cost(out: &mut String, s: &ScaleResult, startup: Option<&StartupResult>)
         let tls_start = startup.provider_tls.median().as_secs_f64() * 1000.0;
         let _ = write!(
             line,
-            " At {tls_start:.1} ms each to the handshake with AutoMTLS, start-ups explain an estimated {:.0} ms of that gap; \
-             the rest lies in the validate and plan calls of {} resources (see the CPU split).",
+            " Their own start-ups to the handshake, at {tls_start:.1} ms each with AutoMTLS, add up to about {:.0} ms. \
+             The rest is Terraform's side of each start-up (its own certificate, the connection, the schema) and its \
+             handling of the validate and plan calls of {} resources (see the CPU split).",
             tls_start * per_plan,
             s.rules
         );
