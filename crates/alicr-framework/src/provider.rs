@@ -54,4 +54,10 @@ pub trait Provider: Send + Sync + 'static {
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         Vec::new()
     }
+
+    /// Runs when Terraform shuts the provider down in an orderly way, after
+    /// the last RPC. Terraform saves its state after it closes its providers,
+    /// so work that must outlive a killed Terraform is cleaned up here, never
+    /// when an RPC returns. Not called when the process is killed.
+    fn shut_down(&self) {}
 }

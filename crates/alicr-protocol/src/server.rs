@@ -130,18 +130,23 @@ pub async fn serve(
     if options.debug {
         watch_signal(SignalKind::interrupt(), shutdown.clone(), true)?;
         watch_signal(SignalKind::terminate(), shutdown.clone(), true)?;
-        let router = plugin_router(provider, &shutdown).await;
+        let router = plugin_router(Arc::clone(&provider), &shutdown).await;
         print_reattach(&options.provider_address, &socket_path)?;
-        return run(
+        let served = run(
             router.serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned()),
             &shutdown,
         )
         .await;
+        if served.is_ok() {
+            provider.shut_down();
+        }
+        return served;
     }
 
     watch_signal(SignalKind::interrupt(), shutdown.clone(), false)?;
     watch_signal(SignalKind::terminate(), shutdown.clone(), true)?;
-    match env("PLUGIN_CLIENT_CERT") {
+    watch_parent();
+    let served = match env("PLUGIN_CLIENT_CERT") {
         Some(client_cert_pem) => {
             let mtls = tls::auto_mtls(&client_cert_pem)?;
             let incoming = listener::tls_incoming(incoming, mtls.config, shutdown.clone());
@@ -149,19 +154,23 @@ pub async fn serve(
                 &socket_path,
                 Some(&mtls.certificate_der),
             ))?;
-            let router = plugin_router(provider, &shutdown).await;
+            let router = plugin_router(Arc::clone(&provider), &shutdown).await;
             let server =
                 router.serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned());
             run(server, &shutdown).await
         }
         None => {
             print_line(&handshake::handshake_line(&socket_path, None))?;
-            let router = plugin_router(provider, &shutdown).await;
+            let router = plugin_router(Arc::clone(&provider), &shutdown).await;
             let server =
                 router.serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned());
             run(server, &shutdown).await
         }
+    };
+    if served.is_ok() {
+        provider.shut_down();
     }
+    served
 }
 
 fn env(name: &str) -> Option<String> {
@@ -210,6 +219,30 @@ async fn run(
     }
     tracing::debug!("Plugin server stopped");
     Ok(())
+}
+
+/// How often the process checks that Terraform, its parent, still runs.
+const PARENT_CHECK: Duration = Duration::from_millis(500);
+
+/// Exits the process when Terraform dies without shutting it down (killed
+/// with SIGKILL, say), instead of lingering as an orphan. The exit skips
+/// [`alicr_framework::Provider::shut_down`], as if this process had been
+/// killed too, because Terraform saved no state for the work in flight.
+fn watch_parent() {
+    let parent = std::os::unix::process::parent_id();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(PARENT_CHECK);
+        loop {
+            ticks.tick().await;
+            if std::os::unix::process::parent_id() != parent {
+                tracing::warn!(
+                    parent,
+                    "Terraform exited without shutting the provider down; exiting"
+                );
+                std::process::exit(1);
+            }
+        }
+    });
 }
 
 /// Handles `kind` from now on: the default action (terminating the process)

@@ -270,3 +270,47 @@ fn debug_sigterm_removes_socket() {
     assert!(status.success(), "debug plugin exited with {status}");
     assert_eq!(socket_count(), 0, "socket left behind after SIGTERM");
 }
+
+/// A plugin whose parent dies without calling Shutdown (as when Terraform is
+/// killed) exits on its own instead of staying behind as an orphan.
+#[test]
+fn orphaned_plugin_exits() {
+    // The shell starts the plugin in the background, prints its PID, and
+    // exits a second later, once the plugin runs.
+    let script = format!(
+        "'{}' >/dev/null 2>&1 </dev/null & echo $!; sleep 1",
+        corner_binary().display()
+    );
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .output()
+        .unwrap_or_else(|e| panic!("sh: {e}"));
+    let pid = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "no PID printed");
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+
+    // The limit only keeps a broken build from hanging the test run.
+    let give_up = Instant::now() + Duration::from_secs(20);
+    while proc_dir.exists() && !is_zombie(&proc_dir) {
+        assert!(
+            Instant::now() < give_up,
+            "orphaned plugin {pid} kept running"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn is_zombie(proc_dir: &std::path::Path) -> bool {
+    std::fs::read_to_string(proc_dir.join("stat"))
+        .map(|stat| {
+            stat.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+        .unwrap_or(true)
+}
