@@ -205,4 +205,8 @@ impl Provider for AlicrProvider {
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         functions::all()
     }
+
+    fn shut_down(&self) {
+        resources::build_rule::shut_down();
+    }
 }

@@ -13,9 +13,7 @@ use alicr_framework::resource::{
     CreateRequest, DeleteRequest, ImportStateRequest, ModifyPlanRequest, ReadRequest,
     StateResponse, UpdateRequest,
 };
-use alicr_framework::{
-    private::Private, AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value,
-};
+use alicr_framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
 use async_trait::async_trait;
 
 use super::common;
@@ -24,9 +22,16 @@ use crate::provider::{api, client};
 
 mod claims;
 mod create;
+mod journal;
 mod schema;
 
 pub(crate) use claims::build_start_lock;
+
+/// Removes the records of the creates whose rules Terraform has now, because
+/// Terraform saves its state after it shuts the provider down.
+pub(crate) fn shut_down() {
+    journal::remove_returned();
+}
 pub use schema::PLATFORMS;
 
 const DEFAULTS: Defaults = Defaults {
@@ -114,34 +119,11 @@ async fn find_rule(
 /// resource its rule.
 const ADOPTION_TOKEN_KEY: &str = "adopted_by";
 
-/// Confirms or gives up a rule this resource adopted, on the first read after
-/// the adoption. Unchanged settings confirm it, and the adoption token is
-/// dropped. Changed settings mean that another resource of the adopting run
-/// updated the rule, so the rule was that resource's. The returned warning
-/// then goes with a null state, and the next apply creates a rule of its own.
-fn settle_adoption(state: &Value, rule: &BuildRule, private: &mut Private) -> Option<Diagnostic> {
-    private.get(ADOPTION_TOKEN_KEY)?;
-    let spec = spec_from(state).ok()?;
-    if create::same_rule(rule, &spec) {
-        private.remove(ADOPTION_TOKEN_KEY);
-        return None;
-    }
-    private.remove(ADOPTION_TOKEN_KEY);
-    tracing::warn!(build_rule_id = %rule.build_rule_id, "Adopted build rule has other settings now; giving it up");
-    Some(Diagnostic::warning(
-        "Adopted build rule given up",
-        format!(
-            "This resource adopted build rule {} in an earlier run, and its settings have changed since, so another resource manages it. This resource no longer tracks it, and the next apply creates a rule of its own.",
-            rule.build_rule_id
-        ),
-    ))
-}
-
 fn taken_over_warning(rule_id: &str) -> Diagnostic {
     Diagnostic::warning(
         "Build rule left in place",
         format!(
-            "Build rule {rule_id} was not deleted, because another alicr_build_rule with identical settings adopted it during this run (for example, a replacement created before the old object was destroyed). That resource now manages the rule."
+            "Build rule {rule_id} was not deleted, because another alicr_build_rule with identical settings adopted it during this run. That resource now manages the rule."
         ),
     )
 }
@@ -226,10 +208,8 @@ impl Resource for BuildRuleResource {
         };
         match find_rule(&request.ctx, &client, &instance_id, &repo_id, &rule_id).await {
             Ok(Some(rule)) => {
-                if let Some(warning) = settle_adoption(state, &rule, &mut response.private) {
-                    response.diagnostics.push(warning);
-                    return response;
-                }
+                // The rule is in state, so no record of its create is needed.
+                journal::forget_rule(&rule_id);
                 response.new_state = rule_state(state, &instance_id, &repo_id, rule);
             }
             Ok(None) => {
@@ -256,6 +236,7 @@ impl Resource for BuildRuleResource {
             // state is changing.
             let key = claims::rule_key(&instance_id, &repo_id, &rule_id);
             claims::try_hold(&key, claims::Holder::Updating);
+            journal::forget_rule(&rule_id);
             // The API may clear fields left out, so the whole rule is sent.
             api::update_build_rule(
                 &request.ctx,
@@ -301,6 +282,7 @@ impl Resource for BuildRuleResource {
             Err(d) => return d.into(),
         };
         let key = claims::rule_key(&instance_id, &repo_id, &rule_id);
+        journal::forget_rule(&rule_id);
         let own_token = request
             .private
             .get(ADOPTION_TOKEN_KEY)

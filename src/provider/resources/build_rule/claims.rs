@@ -71,12 +71,11 @@ pub(super) fn same_spec_lock(
     spec: &BuildRuleSpec,
 ) -> Arc<tokio::sync::Mutex<()>> {
     static LOCKS: Keyed<String, tokio::sync::Mutex<()>> = Keyed::new();
-    let key = format!("{}\0{}", repo_key(instance_id, repo_id), spec_key(spec));
-    LOCKS.get(key, Default::default)
+    LOCKS.get(made_key(instance_id, repo_id, spec), Default::default)
 }
 
 /// The settings that [`super::create::same_rule`] compares, in one string.
-fn spec_key(spec: &BuildRuleSpec) -> String {
+pub(super) fn spec_key(spec: &BuildRuleSpec) -> String {
     let sorted = |items: &[String]| {
         let mut items = items.to_vec();
         items.sort();
@@ -114,10 +113,36 @@ pub(super) enum Holder {
 pub(super) enum DeleteDecision {
     /// Send DeleteRepoBuildRule.
     Delete,
-    /// Leave the rule alone: another resource of this process adopted it, as
-    /// when a replacement with identical settings is created before the old
-    /// object is destroyed.
+    /// Leave the rule alone: another resource of this process adopted it.
     TakenOver,
+}
+
+/// Records that a create of this process made or adopted `rule_id` with these
+/// settings, so later creates with the same settings count it as existing.
+pub(super) fn record_made(instance_id: &str, repo_id: &str, spec: &BuildRuleSpec, rule_id: &str) {
+    made_rules()
+        .entry(made_key(instance_id, repo_id, spec))
+        .or_default()
+        .push(rule_id.to_string());
+}
+
+/// The rules with these settings that creates of this process made or adopted.
+pub(super) fn made(instance_id: &str, repo_id: &str, spec: &BuildRuleSpec) -> Vec<String> {
+    made_rules()
+        .get(&made_key(instance_id, repo_id, spec))
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn made_key(instance_id: &str, repo_id: &str, spec: &BuildRuleSpec) -> String {
+    format!("{}\0{}", repo_key(instance_id, repo_id), spec_key(spec))
+}
+
+fn made_rules() -> std::sync::MutexGuard<'static, HashMap<String, Vec<String>>> {
+    static MADE: OnceLock<Mutex<HashMap<String, Vec<String>>>> = OnceLock::new();
+    MADE.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn holders() -> std::sync::MutexGuard<'static, HashMap<String, Holder>> {
@@ -139,8 +164,14 @@ pub(super) fn try_hold(key: &str, holder: Holder) -> bool {
     true
 }
 
+/// Forgets the holder of a rule that this process does not keep after all.
+pub(super) fn release(key: &str) {
+    holders().remove(key);
+}
+
 /// Reports whether a resource of this process holds the rule.
-pub(super) fn is_held(key: &str) -> bool {
+#[cfg(test)]
+fn is_held(key: &str) -> bool {
     holders().contains_key(key)
 }
 
@@ -273,6 +304,13 @@ mod tests {
             },
         );
         assert!(!adopted);
+    }
+
+    #[test]
+    fn made_rules_listed_per_settings() {
+        record_made("cri-u", "crr-made", &spec(&["A=1"]), "crbr-a");
+        assert_eq!(made("cri-u", "crr-made", &spec(&["A=1"])), vec!["crbr-a"]);
+        assert!(made("cri-u", "crr-made", &spec(&["A=2"])).is_empty());
     }
 
     #[test]

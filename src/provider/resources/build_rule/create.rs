@@ -1,10 +1,10 @@
-//! Create of `alicr_build_rule`. The API has no ClientToken for build rules,
-//! so a create takes over an identical rule that no resource of this provider
-//! process owns yet, instead of making a duplicate. Such a rule is left by an
-//! apply that was killed after its create reached the server, or by a create
-//! of this apply whose reply was lost. Creates of identical rules in one
-//! repository run one at a time, so they never take over each other's rule;
-//! `claims` contains the shared bookkeeping.
+//! Create of `alicr_build_rule`. The API has no ClientToken for build rules.
+//! So that a crash never leaves a duplicate, a create writes a record before
+//! it sends CreateRepoBuildRule (`journal`), and a create with the same
+//! settings after a crash adopts the rule that the killed create made. A
+//! rule that existed before the record is never adopted, so a create never
+//! takes over a rule that another resource manages. A reply lost in transit
+//! is handled by listing the rules until the new one shows up.
 
 use std::time::Duration;
 
@@ -16,15 +16,20 @@ use alicr_framework::resource::CreateRequest;
 use alicr_framework::{AttributePath, Context, Diagnostic, Value};
 
 use super::claims::{self, Holder};
+use super::journal::{self, Entry};
 use super::{rule_state, spec_from, DEFAULTS};
 use crate::provider::resources::common::{self, Poll};
 use crate::provider::resources::timeouts::{self, Operation};
 use crate::provider::{api, client};
 
 /// Maximum number of CreateRepoBuildRule calls for one resource. Another call
-/// is sent only when the previous one failed in transport and a new listing
-/// shows no rule that it made.
+/// is sent only when the previous one failed in transport and the listings
+/// show no rule that it made.
 const MAX_CREATE_CALLS: usize = 3;
+
+/// How long the rules are listed after a call whose reply was lost, before
+/// the call is sent again, to let a rule it made become visible.
+const LOST_REPLY_WINDOW: Duration = Duration::from_secs(5);
 
 /// The repository a rule is created in.
 struct Target<'a> {
@@ -46,8 +51,8 @@ enum Outcome {
     /// This create's own CreateRepoBuildRule call made the rule, including a
     /// call whose reply was lost.
     Created(String),
-    /// The rule existed before this create sent anything. The token is kept
-    /// in the resource's private state (see [`claims::Holder::Adopted`]).
+    /// A create of an earlier, killed process made the rule. The token is
+    /// kept in the resource's private state (see [`claims::Holder::Adopted`]).
     Adopted { rule_id: String, token: String },
 }
 
@@ -101,15 +106,14 @@ pub(super) async fn create_rule(
     let timeout = timeouts::get(&request.config, Operation::Create, DEFAULTS);
     let deadline = common::deadline_after(timeout);
 
-    let writes = claims::repo_writes(&instance_id, &repo_id);
-    let permit = writes.acquire().await.ok();
-    let same_spec = claims::same_spec_lock(&instance_id, &repo_id, &spec);
-    let serialized = same_spec.lock().await;
-    let outcome = adopt_or_create(&target, &spec, deadline)
-        .await
-        .map_err(|d| (Value::Null, d))?;
-    drop(serialized);
-    drop(permit);
+    // The whole create, waits for other creates included, ends at the
+    // timeout. A call cut short there may have made a rule, so its record
+    // stays for the next apply.
+    let obtained = tokio::time::timeout_at(deadline, obtain_rule(&target, &spec, deadline)).await;
+    let (outcome, entry) = match obtained {
+        Ok(result) => result.map_err(|d| (Value::Null, d))?,
+        Err(_) => return Err((Value::Null, timed_out(&repo_id, timeout))),
+    };
 
     let (rule_id, warning, adoption_token) = match outcome {
         Outcome::Created(rule_id) => (rule_id, None, None),
@@ -118,7 +122,12 @@ pub(super) async fn create_rule(
             (rule_id, Some(warning), Some(token))
         }
     };
-    match wait_listed(&target, &rule_id, timeout).await {
+    let listed = wait_listed(&target, &rule_id, timeout).await;
+    // Both results below give Terraform a state with the rule's ID.
+    if let Some(entry) = entry {
+        entry.returned();
+    }
+    match listed {
         Ok(rule) => Ok(CreatedRule {
             state: rule_state(plan, &instance_id, &repo_id, rule),
             warning,
@@ -132,23 +141,73 @@ pub(super) async fn create_rule(
     }
 }
 
-/// Adopts an unclaimed identical rule left by an earlier apply, or sends
-/// CreateRepoBuildRule. After a call that may have reached the server, lists
-/// again: a new identical rule is the one that call made. No such rule means
-/// the call never arrived, so it is sent again, up to [`MAX_CREATE_CALLS`]
-/// calls and only before `deadline`.
-async fn adopt_or_create(
+/// Takes the repository's write permit and the lock of these settings, then
+/// adopts the rule of a killed earlier create or creates one. Returns the
+/// record of a create, which the caller removes once Terraform gets the rule.
+async fn obtain_rule(
     target: &Target<'_>,
     spec: &BuildRuleSpec,
     deadline: Instant,
-) -> Result<Outcome, Diagnostic> {
-    if let Some((rule_id, token)) = adoptable(target, spec).await? {
-        return Ok(Outcome::Adopted { rule_id, token });
+) -> Result<(Outcome, Option<Entry>), Diagnostic> {
+    let writes = claims::repo_writes(target.instance_id, target.repo_id);
+    let _permit = writes.acquire().await.ok();
+    let same_spec = claims::same_spec_lock(target.instance_id, target.repo_id, spec);
+    let _serialized = same_spec.lock().await;
+
+    let before = identical_before(target, spec).await?;
+    let settings = claims::spec_key(spec);
+    if let Some((rule_id, token, entry)) = recover(target, spec, &settings).await? {
+        claims::record_made(target.instance_id, target.repo_id, spec, &rule_id);
+        return Ok((Outcome::Adopted { rule_id, token }, Some(entry)));
     }
+    let mut entry = journal::begin(
+        target.instance_id,
+        target.repo_id,
+        &settings,
+        before.clone(),
+    );
+    match send_create(target, spec, &before, deadline).await {
+        Ok(rule_id) => {
+            claims::record_made(target.instance_id, target.repo_id, spec, &rule_id);
+            if let Some(entry) = entry.as_mut() {
+                entry.made(&rule_id);
+            }
+            Ok((Outcome::Created(rule_id), entry))
+        }
+        Err(Failure::NotCreated(diagnostic)) => {
+            if let Some(entry) = entry {
+                entry.discard();
+            }
+            Err(diagnostic)
+        }
+        // The record stays: a rule that the calls made and that shows up
+        // later is adopted by the next apply.
+        Err(Failure::MaybeCreated(diagnostic)) => Err(diagnostic),
+    }
+}
+
+/// The reason [`send_create`] returned no rule.
+enum Failure {
+    /// The API rejected the call, so no rule exists.
+    NotCreated(Diagnostic),
+    /// Every call may have reached the server, and no rule showed up.
+    MaybeCreated(Diagnostic),
+}
+
+/// Sends CreateRepoBuildRule. After a call that may have reached the server,
+/// lists the rules for up to [`LOST_REPLY_WINDOW`]: a new identical rule that
+/// is not in `before` is the one that call made. Otherwise the call is sent
+/// again, up to [`MAX_CREATE_CALLS`] calls and only before `deadline`.
+async fn send_create(
+    target: &Target<'_>,
+    spec: &BuildRuleSpec,
+    before: &[String],
+    deadline: Instant,
+) -> Result<String, Failure> {
     let what = format!("create a build rule in repository {}", target.repo_id);
-    // NOTE: a rule becomes listed only after the API's read-after-write lag,
-    // so a call whose reply was lost can look unapplied and be sent again,
-    // which leaves a duplicate rule that the next apply does not remove.
+    // NOTE: an API whose reads lag behind writes by more than
+    // LOST_REPLY_WINDOW can still make a lost reply look unapplied, and the
+    // call is then sent again, which leaves a duplicate rule.
     let mut calls = 0;
     loop {
         calls += 1;
@@ -163,10 +222,10 @@ async fn adopt_or_create(
         let error = match created {
             Ok(rule_id) => {
                 claims::try_hold(&target.rule_key(&rule_id), Holder::Created);
-                return Ok(Outcome::Created(rule_id));
+                return Ok(rule_id);
             }
             Err(error) if error.may_have_been_applied() => error,
-            Err(error) => return Err(common::api_diagnostic(&what, &error)),
+            Err(error) => return Err(Failure::NotCreated(common::api_diagnostic(&what, &error))),
         };
         tracing::warn!(
             instance_id = %target.instance_id,
@@ -175,24 +234,38 @@ async fn adopt_or_create(
             error = %error,
             "CreateRepoBuildRule may have been applied; listing the rules to find the rule it made"
         );
-        if let Some(rule_id) = take_identical(target, spec, || Holder::Created).await? {
-            return Ok(Outcome::Created(rule_id));
+        let window = Instant::now() + LOST_REPLY_WINDOW;
+        let mut pause = Duration::from_millis(250);
+        loop {
+            let found = take_identical(target, spec, before, None, || Holder::Created)
+                .await
+                .map_err(Failure::MaybeCreated)?;
+            if let Some(rule_id) = found {
+                return Ok(rule_id);
+            }
+            if Instant::now() + pause > window.min(deadline) {
+                break;
+            }
+            tokio::time::sleep(pause).await;
+            pause = pause.saturating_mul(2);
         }
         if calls >= MAX_CREATE_CALLS || Instant::now() >= deadline {
-            return Err(not_created(target.repo_id, calls, &error));
+            return Err(Failure::MaybeCreated(not_created(
+                target.repo_id,
+                calls,
+                &error,
+            )));
         }
     }
 }
 
-/// Adopts an identical rule that the repository had before this process
-/// created anything there and that no resource of this process holds. A
-/// fresh listing confirms the rule, and the result is its ID and adoption
-/// token. Without such a rule in the shared snapshot, no request is sent.
-async fn adoptable(
+/// IDs of the rules with these settings that exist before this create: those
+/// in the repository's snapshot and those that creates of this process made.
+async fn identical_before(
     target: &Target<'_>,
     spec: &BuildRuleSpec,
-) -> Result<Option<(String, String)>, Diagnostic> {
-    let before = claims::snapshot(
+) -> Result<Vec<String>, Diagnostic> {
+    let snapshot = claims::snapshot(
         target.ctx,
         target.client,
         target.instance_id,
@@ -201,29 +274,56 @@ async fn adoptable(
     .await
     .map_err(|e| list_failed(target, &e))?
     .ok_or_else(|| repo_not_found(target))?;
-    // NOTE: a rule that another resource of this run is about to update looks
-    // left over until that update starts; `settle_adoption` repairs such an
-    // adoption on the next read.
-    let left_over = before.iter().any(|rule| {
-        same_rule(rule, spec) && !claims::is_held(&target.rule_key(&rule.build_rule_id))
-    });
-    if !left_over {
-        return Ok(None);
+    let mut before: Vec<String> = snapshot
+        .iter()
+        .filter(|rule| same_rule(rule, spec))
+        .map(|rule| rule.build_rule_id.clone())
+        .collect();
+    before.extend(claims::made(target.instance_id, target.repo_id, spec));
+    Ok(before)
+}
+
+/// Adopts the rule that a killed earlier create with these settings made:
+/// the rule its record names, or else an identical rule that its record does
+/// not list as existing before it, unless a resource of this process has it.
+/// Returns the rule's ID, the adoption token and the record, now this
+/// create's. Sends no request unless such a record exists.
+async fn recover(
+    target: &Target<'_>,
+    spec: &BuildRuleSpec,
+    settings: &str,
+) -> Result<Option<(String, String, Entry)>, Diagnostic> {
+    for (path, record) in journal::pending(target.instance_id, target.repo_id, settings) {
+        let token = claims::new_adoption_token();
+        let holder = || Holder::Adopted {
+            token: token.clone(),
+        };
+        let found =
+            take_identical(target, spec, &record.before, record.made.as_deref(), holder).await?;
+        let Some(rule_id) = found else {
+            continue;
+        };
+        // Only one process can move a record, so only one adopts its rule.
+        match journal::claim(&path) {
+            Some(mut entry) => {
+                entry.made(&rule_id);
+                return Ok(Some((rule_id, token, entry)));
+            }
+            None => claims::release(&target.rule_key(&rule_id)),
+        }
     }
-    let token = claims::new_adoption_token();
-    let adopted = take_identical(target, spec, || Holder::Adopted {
-        token: token.clone(),
-    })
-    .await?;
-    Ok(adopted.map(|rule_id| (rule_id, token)))
+    Ok(None)
 }
 
 /// Lists the repository's rules, bypassing the shared listing, and takes the
-/// first one with exactly these settings that no resource of this process
-/// holds, recording `holder` for it.
+/// first one with exactly these settings that is not in `exclude`, is `only`
+/// when that is given, and that no resource of this process holds, recording
+/// `holder` for it.
 async fn take_identical(
     target: &Target<'_>,
     spec: &BuildRuleSpec,
+    exclude: &[String],
+    only: Option<&str>,
     holder: impl Fn() -> Holder,
 ) -> Result<Option<String>, Diagnostic> {
     target
@@ -240,9 +340,20 @@ async fn take_identical(
     .ok_or_else(|| repo_not_found(target))?;
     Ok(rules
         .into_iter()
-        .filter(|rule| same_rule(rule, spec))
+        .filter(|rule| same_rule(rule, spec) && !exclude.contains(&rule.build_rule_id))
+        .filter(|rule| only.is_none_or(|only| rule.build_rule_id == only))
         .map(|rule| rule.build_rule_id)
         .find(|rule_id| claims::try_hold(&target.rule_key(rule_id), holder())))
+}
+
+fn timed_out(repo_id: &str, timeout: Duration) -> Diagnostic {
+    Diagnostic::error(
+        format!("Timed out creating a build rule in repository {repo_id}"),
+        format!(
+            "The create did not finish within {}. A rule that it made is adopted by the next apply instead of duplicated. Run apply again, or raise timeouts.create.",
+            common::humanize(timeout)
+        ),
+    )
 }
 
 fn list_failed(target: &Target<'_>, error: &ApiError) -> Diagnostic {
