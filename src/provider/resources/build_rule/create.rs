@@ -188,7 +188,7 @@ async fn obtain_rule(
 
 /// The reason [`send_create`] returned no rule.
 enum Failure {
-    /// The API rejected the call, so no rule exists.
+    /// The API rejected the only call, so no rule exists.
     NotCreated(Diagnostic),
     /// Every call may have reached the server, and no rule showed up.
     MaybeCreated(Diagnostic),
@@ -225,6 +225,10 @@ async fn send_create(
                 return Ok(rule_id);
             }
             Err(error) if error.may_have_been_applied() => error,
+            // An earlier call of this loop may still have made a rule.
+            Err(error) if calls > 1 => {
+                return Err(Failure::MaybeCreated(common::api_diagnostic(&what, &error)))
+            }
             Err(error) => return Err(Failure::NotCreated(common::api_diagnostic(&what, &error))),
         };
         tracing::warn!(
