@@ -210,7 +210,7 @@ fn identical_rules_stay_separate() {
     });
 
     // A rule removed from state stays behind and is not taken over.
-    let kept = state_str(&ws, "alicr_build_rule.x[0]", "build_rule_id");
+    let first_rule = state_str(&ws, "alicr_build_rule.x[0]", "build_rule_id");
     let removed = state_str(&ws, "alicr_build_rule.x[1]", "build_rule_id");
     let out = ws.run(&["state", "rm", "alicr_build_rule.x[1]"]);
     assert_eq!(out.code, 0, "{}", out.combined());
@@ -220,7 +220,7 @@ fn identical_rules_stay_separate() {
         !after.contains(&removed),
         "{after:?} took over the removed rule"
     );
-    assert!(after.contains(&kept), "{after:?} lost its own rule");
+    assert!(after.contains(&first_rule), "{after:?} lost its own rule");
     assert_eq!(plan_code(&ws).0, 0, "plan after state rm");
 
     ws.destroy();

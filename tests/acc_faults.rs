@@ -156,7 +156,7 @@ fn faulty_api_phases() {
 }
 
 /// Creates and deletes of distinct rules in one repository run a few at a
-/// time, so slow or retried calls overlap; identical rules still get one
+/// time, so slow or retried calls overlap. Identical rules still get one
 /// remote rule each.
 #[test]
 fn writes_to_one_repository_overlap() {

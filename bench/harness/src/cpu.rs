@@ -188,7 +188,8 @@ pub fn render_section(out: &mut String, floor: &CpuSplit, alicr: &CpuSplit) {
     );
 }
 
-/// One sentence on who spends the plan's extra CPU time.
+/// Writes the sentence on how the plan's extra CPU time splits between
+/// Terraform and the provider.
 pub fn cost_note(out: &mut String, floor: &CpuSplit, alicr: &CpuSplit) {
     use std::fmt::Write as _;
     if alicr.terraform.len() == 0 || floor.terraform.len() == 0 {

@@ -47,7 +47,7 @@ pub(crate) struct Transport {
     http: Arc<OnceCell<reqwest::Client>>,
 }
 
-/// What the HTTP client is built from.
+/// The settings the HTTP client is built from.
 struct Settings {
     user_agent: String,
     connect_timeout: Duration,

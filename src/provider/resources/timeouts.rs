@@ -45,6 +45,8 @@ pub fn block(defaults: Defaults) -> NestedBlock {
 
 /// Returns the configured timeout for `operation` from a configuration, plan
 /// or state object, or the resource type's default.
+// NOTE: only build-rule creates bound their API retries by this timeout. The
+// other resources bound only their waits, so one call may retry past it.
 pub fn get(object: &Value, operation: Operation, defaults: Defaults) -> Duration {
     let (operation, default) = defaults.of(operation);
     framework::timeout(object, operation, default)

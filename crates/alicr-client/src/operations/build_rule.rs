@@ -115,7 +115,7 @@ impl CrClient {
     }
 
     /// Drops the shared listing of the repository's rules, so the next read
-    /// fetches them again; for a caller that needs the rules as they are now.
+    /// fetches them again. For callers that need the rules as they are now.
     pub fn invalidate_build_rules(&self, instance_id: &str, repo_id: &str) {
         self.inner
             .build_rules

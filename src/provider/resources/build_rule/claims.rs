@@ -1,7 +1,8 @@
-//! State about the build rules of each repository that every
-//! `alicr_build_rule` of one provider process shares: which resource of this
-//! process holds each rule (claims), one listing of each repository taken
-//! before its first create (the snapshot), and the locks that order writes.
+//! State about build rules that every `alicr_build_rule` of one provider
+//! process shares. It records which resource of this process has each rule
+//! (claims) and which rules its creates made. It also keeps one listing of
+//! each repository from before its first create (the snapshot), and the
+//! locks that order writes.
 //!
 //! Writes to one repository run a few at a time, so the retry waits of
 //! throttled calls overlap instead of adding up, while the API sees no burst
@@ -10,7 +11,6 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use alicr_client::model::{BuildRule, BuildRuleSpec};
@@ -48,7 +48,8 @@ pub(super) fn rule_key(instance_id: &str, repo_id: &str, rule_id: &str) -> Strin
     format!("{instance_id}:{repo_id}:{rule_id}")
 }
 
-/// The permits for writes to one repository; see [`WRITES_PER_REPOSITORY`].
+/// Returns the permits for writes to one repository (see
+/// [`WRITES_PER_REPOSITORY`]).
 pub(super) fn repo_writes(instance_id: &str, repo_id: &str) -> Arc<Semaphore> {
     static WRITES: Keyed<String, Semaphore> = Keyed::new();
     WRITES.get(repo_key(instance_id, repo_id), || {
@@ -56,15 +57,15 @@ pub(super) fn repo_writes(instance_id: &str, repo_id: &str) -> Arc<Semaphore> {
     })
 }
 
-/// The lock held by build starts on one repository, so the build record that
-/// appears after a start's lost reply is known to be that start's.
+/// Returns the lock that build starts on one repository hold, so the build
+/// record that appears after a start's lost reply is known to be that start's.
 pub(crate) fn build_start_lock(instance_id: &str, repo_id: &str) -> Arc<tokio::sync::Mutex<()>> {
     static LOCKS: Keyed<String, tokio::sync::Mutex<()>> = Keyed::new();
     LOCKS.get(repo_key(instance_id, repo_id), Default::default)
 }
 
-/// The lock held by creates of rules with exactly these settings in one
-/// repository, so two such creates never adopt the same rule.
+/// Returns the lock that creates of rules with exactly these settings in one
+/// repository hold, so two such creates never take the same rule.
 pub(super) fn same_spec_lock(
     instance_id: &str,
     repo_id: &str,
@@ -74,7 +75,8 @@ pub(super) fn same_spec_lock(
     LOCKS.get(made_key(instance_id, repo_id, spec), Default::default)
 }
 
-/// The settings that [`super::create::same_rule`] compares, in one string.
+/// Joins the settings that [`super::create::same_rule`] compares into one
+/// string.
 pub(super) fn spec_key(spec: &BuildRuleSpec) -> String {
     let sorted = |items: &[String]| {
         let mut items = items.to_vec();
@@ -93,13 +95,13 @@ pub(super) fn spec_key(spec: &BuildRuleSpec) -> String {
     .join("\0")
 }
 
-/// How a resource of this process holds a rule.
+/// The reason a resource of this process has a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Holder {
     /// A create of this process made the rule.
     Created,
     /// A create of this process adopted the rule. The token is stored in that
-    /// resource's private state too, so its own delete can be told apart.
+    /// resource's private state too, so its own delete is recognized.
     Adopted { token: String },
     /// An update of this process changed the rule, so a resource in state
     /// manages it.
@@ -108,7 +110,7 @@ pub(super) enum Holder {
     Deleting,
 }
 
-/// What a delete does with its rule.
+/// The action a delete takes on its rule.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum DeleteDecision {
     /// Send DeleteRepoBuildRule.
@@ -126,7 +128,8 @@ pub(super) fn record_made(instance_id: &str, repo_id: &str, spec: &BuildRuleSpec
         .push(rule_id.to_string());
 }
 
-/// The rules with these settings that creates of this process made or adopted.
+/// Returns the rules with these settings that creates of this process made or
+/// adopted.
 pub(super) fn made(instance_id: &str, repo_id: &str, spec: &BuildRuleSpec) -> Vec<String> {
     made_rules()
         .get(&made_key(instance_id, repo_id, spec))
@@ -154,7 +157,7 @@ fn holders() -> std::sync::MutexGuard<'static, HashMap<String, Holder>> {
 }
 
 /// Records `holder` for the rule unless a resource of this process already
-/// holds it; returns whether it was recorded.
+/// has it, and returns whether it was recorded.
 pub(super) fn try_hold(key: &str, holder: Holder) -> bool {
     let mut holders = holders();
     if holders.contains_key(key) {
@@ -169,7 +172,7 @@ pub(super) fn release(key: &str) {
     holders().remove(key);
 }
 
-/// Reports whether a resource of this process holds the rule.
+/// Reports whether a resource of this process has the rule.
 #[cfg(test)]
 fn is_held(key: &str) -> bool {
     holders().contains_key(key)
@@ -189,16 +192,9 @@ pub(super) fn start_delete(key: &str, own_token: Option<&str>) -> DeleteDecision
     DeleteDecision::Delete
 }
 
-/// A token unique to one adoption in this process and unlikely to repeat in
-/// another process.
+/// Returns a new token that identifies one adoption.
 pub(super) fn new_adoption_token() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let started = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_nanos())
-        .unwrap_or_default();
-    let sequence = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!("{:x}-{started:x}-{sequence}", std::process::id())
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// The repository's rules as listed before this process created any there;

@@ -204,7 +204,7 @@ async fn send_create(
     before: &[String],
     deadline: Instant,
 ) -> Result<String, Failure> {
-    let what = format!("create a build rule in repository {}", target.repo_id);
+    let operation = format!("create a build rule in repository {}", target.repo_id);
     // NOTE: an API whose reads lag behind writes by more than
     // LOST_REPLY_WINDOW can still make a lost reply look unapplied, and the
     // call is then sent again, which leaves a duplicate rule.
@@ -227,9 +227,15 @@ async fn send_create(
             Err(error) if error.may_have_been_applied() => error,
             // An earlier call of this loop may still have made a rule.
             Err(error) if calls > 1 => {
-                return Err(Failure::MaybeCreated(common::api_diagnostic(&what, &error)))
+                return Err(Failure::MaybeCreated(common::api_diagnostic(
+                    &operation, &error,
+                )))
             }
-            Err(error) => return Err(Failure::NotCreated(common::api_diagnostic(&what, &error))),
+            Err(error) => {
+                return Err(Failure::NotCreated(common::api_diagnostic(
+                    &operation, &error,
+                )))
+            }
         };
         tracing::warn!(
             instance_id = %target.instance_id,
@@ -361,11 +367,11 @@ fn timed_out(repo_id: &str, timeout: Duration) -> Diagnostic {
 }
 
 fn list_failed(target: &Target<'_>, error: &ApiError) -> Diagnostic {
-    let what = format!(
+    let operation = format!(
         "list the build rules of repository {} to look for an existing rule with the planned settings",
         target.repo_id
     );
-    common::api_diagnostic(&what, error)
+    common::api_diagnostic(&operation, error)
 }
 
 fn repo_not_found(target: &Target<'_>) -> Diagnostic {

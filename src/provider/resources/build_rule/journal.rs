@@ -116,6 +116,8 @@ fn write(path: &Path, record: &Record) -> std::io::Result<()> {
 }
 
 /// Returns the directory of the records.
+// NOTE: records live in this working directory only, so a create killed in a
+// checkout that is later discarded (a CI job, say) leaves an unmanaged rule.
 fn directory() -> PathBuf {
     let data_dir = std::env::var_os("TF_DATA_DIR")
         .filter(|dir| !dir.is_empty())
